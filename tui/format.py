@@ -1,0 +1,58 @@
+"""Rich text for results shown in the screens; the plain parts come from core.summaries."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from core.summaries import format_bytes, format_seconds
+
+VERDICT_STYLES = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red"}
+SEVERITY_MARKS = {"fail": "✗", "warn": "!", "info": "·"}
+
+
+def verdict_text(report) -> Text:
+    text = Text("Verdict: ")
+    text.append(report.verdict.upper(), style=VERDICT_STYLES.get(report.verdict, "bold"))
+    if report.python:
+        text.append(f"  (Python {report.python}, {report.rows or '?'} live rows)")
+    return text
+
+
+def reasons_text(report) -> Text:
+    text = Text()
+    for reason in report.reasons:
+        severity = str(getattr(reason.severity, "value", reason.severity))
+        text.append(f"{SEVERITY_MARKS.get(severity, '·')} {reason.message}\n")
+    return text
+
+
+def resources_text(report) -> str:
+    limits = report.limits
+    lines = [
+        f"Load {format_seconds(report.load_seconds)}, predict {format_seconds(report.predict_seconds)}"
+        + (
+            f" (about {format_seconds(report.scaled_predict_seconds)} on the runner's live size)"
+            if report.scaled_predict_seconds
+            else ""
+        )
+        + f" of {format_seconds(limits.timeout_s)}.",
+        f"Peak memory {format_bytes(report.peak_rss_bytes)} of {format_bytes(limits.memory_bytes)}"
+        f" on {limits.cpus} CPU.",
+    ]
+    return "\n".join(lines)
+
+
+def estimate_text(estimate) -> Text:
+    text = Text()
+    text.append(f"{estimate.rows:,} training rows × {estimate.features:,} features\n")
+    text.append(
+        f"Here: peak memory about {format_bytes(estimate.train_peak_bytes)}, "
+        f"about {format_seconds(estimate.train_seconds)} to load and train.\n"
+    )
+    text.append(
+        f"Numerai's runner: about {format_seconds(estimate.runner_predict_seconds)} and "
+        f"{format_bytes(estimate.runner_peak_bytes)} per prediction (limits 10 min, 4 GiB).\n"
+    )
+    for warning in estimate.warnings:
+        text.append(f"! {warning}\n", style="bold")
+    return text
