@@ -1,4 +1,4 @@
-"""Which Classic slots can take a model upload, what is in the way, and consent."""
+"""Slot readiness for model uploads, webhook removal, and the privacy disclosure."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ class UploadsUnavailable(WizardError):
 
 def check_slots(account: Account) -> list[SlotStatus]:
     """Return the status of each Classic slot, in the account's order."""
-    return [_slot_status(s) for s in account.models if s.tournament == CLASSIC_TOURNAMENT]
+    return [
+        _slot_status(s) for s in account.models if s.tournament == CLASSIC_TOURNAMENT
+    ]
 
 
 def _slot_status(slot: ModelSlot) -> SlotStatus:
@@ -109,7 +111,9 @@ def check_upload_access(client) -> None:
         client.data_versions()
         client.docker_images()
     except ApiError as error:
-        if isinstance(error, (ApiConnectionError, ApiTimeout, KeysRejected, ServerError)):
+        if isinstance(
+            error, (ApiConnectionError, ApiTimeout, KeysRejected, ServerError)
+        ):
             raise
         raise UploadsUnavailable(
             f"Numerai rejected the model upload queries: {error.message}",

@@ -45,14 +45,15 @@ class Keys:
         register_secret(self.secret_key)
 
     def __repr__(self) -> str:
-        return f"Keys(public_id={self.public_id!r}, secret_key={mask_secret(self.secret_key)!r})"
+        masked = mask_secret(self.secret_key)
+        return f"Keys(public_id={self.public_id!r}, secret_key={masked!r})"
 
     __str__ = __repr__
 
 
 @dataclass(frozen=True)
 class FoundKeys:
-    """Keys found on this machine and where: "environment", "config" or "numerai-cli"."""
+    """Keys found on this machine, with `source` "environment", "config" or "numerai-cli"."""
 
     keys: Keys
     source: str
@@ -92,7 +93,9 @@ def _split_pasted_token(public_id: str, secret_key: str, notes: list[str]):
             left, _, right = value.strip().partition("$")
             if left.strip() and right.strip():
                 register_secret(right.strip())
-                notes.append(f"Split the PUBLIC$SECRET pair pasted into the {label} field.")
+                notes.append(
+                    f"Split the PUBLIC$SECRET pair pasted into the {label} field."
+                )
                 return left, right
     return public_id, secret_key
 
@@ -116,12 +119,13 @@ def _check_public_id(public_id: str, secret_key: str) -> None:
         )
     if len(public_id) == SECRET_KEY_LENGTH and _KEY_CHARS.match(public_id):
         raise KeyFormatError(
-            "The public id field holds a 64-character value, which looks like a secret key.",
+            "The public id field contains a 64-character value, which is a secret key.",
             "Put the 32-character public id first and the 64-character secret second.",
         )
     if len(public_id) != PUBLIC_ID_LENGTH or not _KEY_CHARS.match(public_id):
         raise KeyFormatError(
-            f"Invalid public id {public_id!r}: expected 32 uppercase letters and digits, "
+            f"Invalid public id {public_id!r}: expected 32 uppercase letters "
+            f"and digits, "
             f"got {len(public_id)} characters.",
             "The public id is not your username; copy it from numer.ai > Account > "
             "Settings > API keys.",

@@ -212,17 +212,38 @@ class WizardSession:
         return feature_set_sizes(self.version_dir(version) / "features.json")
 
     def estimate(self, version: str, feature_set: str, params: dict | None = None):
-        from core.estimates import estimate_for_feature_set
+        """Estimate memory and time for training here and predicting in the runner.
 
-        return estimate_for_feature_set(
-            self.version_dir(version),
-            feature_set,
-            params or self.training_params(),
-            era_step=self.era_step,
+        The row count comes from train.parquet's footer: the local file when
+        present, else two HTTP range requests to its download URL, else
+        Numerai's published count for the version.
+        """
+        from core.data.features import features_of_set, read_feature_sets
+        from core.estimates import PUBLISHED_TRAIN_ROWS, estimate_resources
+
+        folder = self.version_dir(version)
+        features_json = folder / "features.json"
+        features = features_of_set(read_feature_sets(features_json), feature_set, features_json)
+        rows = self._train_rows(version, folder)
+        if rows is None:
+            rows = PUBLISHED_TRAIN_ROWS.get(version, PUBLISHED_TRAIN_ROWS["v5.2"])
+        return estimate_resources(
+            rows, len(features), params or self.training_params(), era_step=self.era_step
         )
 
+    def _train_rows(self, version: str, folder: Path) -> int | None:
+        from core.data.loading import parquet_row_count
+        from core.data.remote import remote_parquet_rows
+
+        train = folder / "train.parquet"
+        if train.is_file():
+            return parquet_row_count(train)
+        if self.env.local_data_dir is not None or self.client is None:
+            return None
+        return remote_parquet_rows(self.client.dataset_url(f"{version}/train.parquet"))
+
     def choose_data(self, version: str, feature_set: str, preset: str) -> None:
-        from core.training import PRESETS
+        from core.presets import PRESETS
 
         if preset not in PRESETS:
             raise StepError(
@@ -274,11 +295,9 @@ class WizardSession:
     # Training --------------------------------------------------------------
 
     def training_params(self) -> dict[str, Any]:
-        from core.training import PRESETS
+        from core.presets import preset_params
 
-        params = dict(PRESETS[self.preset]["params"])
-        params.update(self.params)
-        return params
+        return preset_params(self.preset, self.params)
 
     def train(self, progress=None, cancel: threading.Event | None = None):
         """Download what is missing, train, validate and export the pickle."""
@@ -433,7 +452,13 @@ class WizardSession:
         """Poll Numerai's validation status until it settles or `timeout` passes."""
         from core.upload import poll_upload_status
 
-        info = poll_upload_status(self.client, self.slot.id, progress=progress, timeout=timeout)
+        info = poll_upload_status(
+            self.client,
+            self.slot.id,
+            upload_id=self.upload_id,
+            progress=progress,
+            timeout=timeout,
+        )
         self.upload_info = info
         self.step_states[Step.UPLOAD] = StepState.DONE
         return info

@@ -36,8 +36,8 @@ def estimate_summary(estimate: Any) -> str:
     """Return one line: peak memory and time here, and the runner's cost."""
     text = (
         f"estimate here: peak {format_bytes(estimate.train_peak_bytes)}, "
-        f"{format_seconds(estimate.train_seconds)}; "
-        f"runner: {format_seconds(estimate.runner_predict_seconds)}, "
+        f"{format_seconds(estimate.load_seconds + estimate.train_seconds)}; "
+        f"runner: {format_seconds(estimate.runner_seconds)}, "
         f"{format_bytes(estimate.runner_peak_bytes)}"
     )
     if estimate.warnings:

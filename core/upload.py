@@ -1,9 +1,9 @@
 """Uploading a pickle to a model slot and following Numerai's validation.
 
-The upload runs in three checked steps, as numerapi's `model_upload` does but
-with the checks it lacks: the auth query for a presigned URL, a PUT of the
-file streamed from disk whose status must be 2xx, and only then the create
-mutation that registers the file with the slot.
+The upload runs in the three steps of numerapi 3.1.1's `model_upload`, with
+checks that it lacks. First the auth query returns a presigned URL. Then the
+file is streamed from disk in a PUT whose status must be 2xx. Only then does
+the create mutation register the file with the slot.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class UploadProgress:
-    """Where an upload is: `stage` is "auth", "upload" or "create"; rate in bytes/s."""
+    """Progress of an upload: `stage` "auth", "upload" or "create", `rate` in bytes/s."""
 
     stage: str
     bytes_sent: int
@@ -63,7 +63,9 @@ def choose_docker_image(images: list[DockerImage], python: str) -> DockerImage:
     )
 
 
-def choose_data_version(versions: list[DataVersion], preferred: str | None) -> DataVersion:
+def choose_data_version(
+    versions: list[DataVersion], preferred: str | None
+) -> DataVersion:
     """Return the version named or identified by `preferred`, else Numerai's default."""
     if preferred:
         for version in versions:
@@ -121,13 +123,23 @@ def upload_pickle(
             if attempt == put_attempts:
                 raise rejected.as_failure(path) from None
             fresh_urls += 1
-            log.warning("PUT of %s rejected (%s); requesting a fresh URL", path, rejected)
+            log.warning(
+                "PUT of %s rejected (%s); requesting a fresh URL", path, rejected
+            )
             time.sleep(min(0.5 * attempt, 2.0) if rejected.retry_delay else 0)
 
     _check_cancel(cancel)
     report(UploadProgress("create", total, total, 0.0))
-    upload_id = client.create_upload(filename, model_id, data_version_id, docker_image_id)
-    log.info("uploaded %s (%d bytes) to model %s as upload %s", path, total, model_id, upload_id)
+    upload_id = client.create_upload(
+        filename, model_id, data_version_id, docker_image_id
+    )
+    log.info(
+        "uploaded %s (%d bytes) to model %s as upload %s",
+        path,
+        total,
+        model_id,
+        upload_id,
+    )
     return upload_id
 
 
@@ -145,7 +157,9 @@ def _checked_size(path: Path) -> int:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UploadFailed(f"Pickle file not found: {path}", "Check the path.") from None
+        raise UploadFailed(
+            f"Pickle file not found: {path}", "Check the path."
+        ) from None
     if size == 0:
         raise UploadFailed(f"Pickle file is empty: {path}", "Export the model again.")
     return size
@@ -182,10 +196,16 @@ def poll_upload_status(
         if not until_done or (current and is_final(info)):
             return info
         if time.monotonic() + interval > deadline:
-            log.info("upload status of model %s still not final after %s s", model_id, timeout)
+            log.info(
+                "upload status of model %s still not final after %s s",
+                model_id,
+                timeout,
+            )
             return info
         if cancel.wait(interval):
-            raise Cancelled("Stopped following the upload status; the upload itself is done.")
+            raise Cancelled(
+                "Stopped following the upload status; the upload itself is done."
+            )
 
 
 def remember_upload(

@@ -1,7 +1,7 @@
 """The headless upload: keys, slot checks, consent, upload and status, in order.
 
-`numerai-wizard upload` calls `run_upload`; it prints through `echo` and asks
-through `confirm`, so it runs the same under click and in tests.
+`numerai-wizard upload` calls `run_upload`. It prints through `echo` and gets
+confirmations through `confirm`, so it runs the same under click and in tests.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from core.keys import FoundKeys, Keys, find_keys, validate_keys
 
 log = logging.getLogger(__name__)
 DEMO_PROFILE = "demo"
+# NumeraiClient settings for the command; tests shorten the retry backoff.
+CLIENT_DEFAULTS = {"timeout": 30.0, "retries": 3, "backoff": 1.0}
 
 
 @dataclass(frozen=True)
@@ -47,33 +49,54 @@ def run_upload(
 ) -> str:
     """Upload `request.pickle_path` and follow its validation; return the upload id."""
     if not request.pickle_path.is_file():
-        raise UploadRefused(f"Pickle file not found: {request.pickle_path}", "Check the path.")
+        raise UploadRefused(
+            f"Pickle file not found: {request.pickle_path}", "Check the path."
+        )
     keys = _keys_for(profile)
-    client = NumeraiClient(keys, api_url, **(client_options or {}))
+    client = NumeraiClient(keys, api_url, **(client_options or CLIENT_DEFAULTS))
     account = validate_keys(client)
     slot = _ready_slot(client, account, request, confirm)
     _ensure_consent(profile, account.username, request.assume_yes, confirm)
 
     manifest = _manifest(request.pickle_path)
-    python = manifest.get("python") or f"{sys.version_info.major}.{sys.version_info.minor}"
+    python = (
+        manifest.get("python") or f"{sys.version_info.major}.{sys.version_info.minor}"
+    )
     preferred = request.data_version or manifest.get("data_version")
     image = upload.choose_docker_image(client.docker_images(), python)
     version = upload.choose_data_version(client.data_versions(), preferred)
 
     upload_id = upload.upload_pickle(
-        client, request.pickle_path, slot.id, data_version_id=version.id, docker_image_id=image.id
+        client,
+        request.pickle_path,
+        slot.id,
+        data_version_id=version.id,
+        docker_image_id=image.id,
     )
     upload.remember_upload(
-        profile, model_name=slot.name, model_id=slot.id, data_version=version.name,
-        docker_image=image.name, upload_id=upload_id,
+        profile,
+        model_name=slot.name,
+        model_id=slot.id,
+        data_version=version.name,
+        docker_image=image.name,
+        upload_id=upload_id,
     )
-    echo(f"Uploaded {request.pickle_path.name} to {slot.name} ({image.name}, data {version.name}) as upload {upload_id}.")
+    echo(
+        f"Uploaded {request.pickle_path.name} to {slot.name} ({image.name}, "
+        f"data {version.name}) as upload {upload_id}."
+    )
     info = upload.poll_upload_status(
-        client, slot.id, upload_id=upload_id,
-        interval=request.status_interval, timeout=request.status_timeout,
+        client,
+        slot.id,
+        upload_id=upload_id,
+        interval=request.status_interval,
+        timeout=request.status_timeout,
     )
     echo(upload.describe_status(info))
-    if info is not None and (info.validation_status or "").lower() in ("failed", "error"):
+    if info is not None and (info.validation_status or "").lower() in (
+        "failed",
+        "error",
+    ):
         raise UploadRefused(
             f"Numerai rejected upload {upload_id}: {upload.describe_status(info)}",
             "Check the Python and library versions of the pickle, then upload again.",
@@ -114,7 +137,8 @@ def _ready_slot(client, account, request: UploadRequest, confirm):
         confirmed = request.remove_webhook or confirm(f"{warning} Remove it?")
         if not confirmed:
             raise UploadRefused(
-                f"Model {status.slot.name} has a Numerai Compute webhook, so it takes no upload.",
+                f"Model {status.slot.name} has a Numerai Compute webhook, "
+                "so it takes no upload.",
                 "Pass --remove-webhook to remove it (your Compute node stops being "
                 "triggered for this model), or choose another slot.",
             )

@@ -22,7 +22,7 @@ class UploadFailed(WizardError):
 
 
 class PutRejected(Exception):
-    """A PUT that may succeed with a fresh URL; `retry_delay` asks to wait first."""
+    """A failed PUT that may succeed with a fresh URL, after a pause if `retry_delay`."""
 
     def __init__(self, reason: str, *, retry_delay: bool) -> None:
         super().__init__(reason)
@@ -47,7 +47,13 @@ class _ProgressFile:
     reject chunked transfer encoding.
     """
 
-    def __init__(self, handle, total: int, on_bytes: Callable[[int], None], cancel: threading.Event) -> None:
+    def __init__(
+        self,
+        handle,
+        total: int,
+        on_bytes: Callable[[int], None],
+        cancel: threading.Event,
+    ) -> None:
         self._handle = handle
         self._total = total
         self._on_bytes = on_bytes
@@ -99,10 +105,16 @@ def put_file(
             )
     except (requests.Timeout, requests.ConnectionError, _CancelledRead) as error:
         if cancel.is_set():
-            raise Cancelled("Upload cancelled; nothing was registered with Numerai.") from None
+            raise Cancelled(
+                "Upload cancelled; nothing was registered with Numerai."
+            ) from None
         if isinstance(error, requests.Timeout):
-            raise PutRejected(f"no answer within {timeout:g} s", retry_delay=True) from None
-        raise PutRejected(f"connection failed ({type(error).__name__})", retry_delay=True) from None
+            raise PutRejected(
+                f"timed out after {timeout:g} s without a response", retry_delay=True
+            ) from None
+        raise PutRejected(
+            f"connection failed ({type(error).__name__})", retry_delay=True
+        ) from None
     _check_status(response, path)
 
 

@@ -23,13 +23,15 @@ def latest_description(info: UploadInfo) -> str:
 
 
 def describe_status(info: UploadInfo | None) -> str:
-    """Return one line saying where the upload stands, for a person."""
+    """Return a one-line summary of the upload's state, for a person."""
     if info is None:
         return "No model is uploaded to this slot yet."
     validation = _lower(info.validation_status)
     detail = latest_description(info)
     if validation not in FINAL_VALIDATION:
-        return f"Uploaded; Numerai is validating the pickle ({validation or 'pending'})."
+        return (
+            f"Uploaded; Numerai is validating the pickle ({validation or 'pending'})."
+        )
     if validation != "success":
         reason = detail or "no reason given"
         return f"Numerai could not validate the pickle: {reason}."
@@ -37,7 +39,9 @@ def describe_status(info: UploadInfo | None) -> str:
 
 
 def _describe_runs(info: UploadInfo, detail: str) -> str:
-    trigger = _lower(info.trigger_status or (info.triggers[-1].status if info.triggers else ""))
+    trigger = _lower(
+        info.trigger_status or (info.triggers[-1].status if info.triggers else "")
+    )
     if not info.triggers or any(p in detail.lower() for p in _WAITING_FOR_ROUND):
         return "Validated; runs at the next round."
     if trigger in ("success", "succeeded"):

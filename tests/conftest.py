@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-SHARED_SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+pytest_plugins = ["tests.standin"]
+
+SHARED_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +21,22 @@ def isolated_home(tmp_path_factory, monkeypatch) -> Path:
     for name in ("NUMERAI_PUBLIC_ID", "NUMERAI_SECRET_KEY", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def synthetic_root(tmp_path_factory) -> Path:
+    """Small Numerai-shaped data, generated once per test run: `root/v5.2/...`."""
+    from core.data.synthetic import generate_dataset
+
+    root = tmp_path_factory.mktemp("synthetic")
+    generate_dataset(root, "v5.2", seed=0, size="small")
+    return root
+
+
+@pytest.fixture
+def data_standin(synthetic_root) -> Iterator:
+    """A stand-in API that serves the synthetic data; uploads validate at once."""
+    from core.demo.server import StandInServer
+
+    with StandInServer(synthetic_root, validation_seconds=0) as server:
+        yield server

@@ -20,11 +20,10 @@ from core.demo import (
     SIGNALS_MODEL,
     WEBHOOK_MODEL,
 )
-from tests.standin import demo_keys, standin, standin_client  # noqa: F401
 
 
 @pytest.fixture
-def numerapi_on(standin, monkeypatch):  # noqa: F811
+def numerapi_on(standin, monkeypatch):
     """numerapi's own NumerAPI class, pointed at the stand-in unchanged."""
     import numerapi
 
@@ -32,8 +31,10 @@ def numerapi_on(standin, monkeypatch):  # noqa: F811
     return numerapi.NumerAPI(DEMO_PUBLIC_ID, DEMO_SECRET_KEY, show_progress_bars=False)
 
 
-def post(standin, query, variables=None, token=True):  # noqa: F811
-    headers = {"Authorization": f"Token {DEMO_PUBLIC_ID}${DEMO_SECRET_KEY}"} if token else {}
+def post(standin, query, variables=None, token=True):
+    headers = (
+        {"Authorization": f"Token {DEMO_PUBLIC_ID}${DEMO_SECRET_KEY}"} if token else {}
+    )
     body = {"query": query, "variables": variables or {}}
     return requests.post(standin.url, json=body, headers=headers, timeout=5)
 
@@ -60,13 +61,16 @@ def test_numerapi_versions_and_images(numerapi_on):
     assert set(images) == {"Python 3.10", "Python 3.11", "Python 3.12", "Python 3.13"}
 
 
-def test_numerapi_model_upload(numerapi_on, standin, tmp_path):  # noqa: F811
+def test_numerapi_model_upload(numerapi_on, standin, tmp_path):
     pickle_file = tmp_path / "model.pkl"
     pickle_file.write_bytes(pickle.dumps({"weights": [1, 2, 3]}))
     model_id = numerapi_on.get_models()[DEMO_MODEL]
 
     upload_id = numerapi_on.model_upload(
-        str(pickle_file), model_id=model_id, data_version="v5.2", docker_image="Python 3.11"
+        str(pickle_file),
+        model_id=model_id,
+        data_version="v5.2",
+        docker_image="Python 3.11",
     )
 
     stored = standin.store.uploads_for(model_id)
@@ -75,13 +79,13 @@ def test_numerapi_model_upload(numerapi_on, standin, tmp_path):  # noqa: F811
     assert standin.store.model(model_id).upload.id == upload_id
 
 
-def test_numerapi_set_submission_webhook(numerapi_on, standin):  # noqa: F811
+def test_numerapi_set_submission_webhook(numerapi_on, standin):
     model_id = numerapi_on.get_models()[WEBHOOK_MODEL]
     assert numerapi_on.set_submission_webhook(model_id, None) is True
     assert standin.store.model(model_id).submission_webhook is None
 
 
-def test_numerapi_list_and_download_dataset(numerapi_on, standin, tmp_path):  # noqa: F811
+def test_numerapi_list_and_download_dataset(numerapi_on, standin, tmp_path):
     source = standin.store.data_root / "v5.2"
     source.mkdir()
     (source / "features.json").write_text('{"feature_sets": {}}')
@@ -92,45 +96,50 @@ def test_numerapi_list_and_download_dataset(numerapi_on, standin, tmp_path):  # 
     assert target.read_text() == '{"feature_sets": {}}'
 
 
-def test_invalid_query_is_graphql_error(standin):  # noqa: F811
+def test_invalid_query_is_graphql_error(standin):
     response = post(standin, "query { account { noSuchField } }")
     assert response.status_code == 200
     errors = response.json()["errors"]
     assert "noSuchField" in errors[0]["message"]
 
 
-def test_snake_case_names_keep_sent_key(standin):  # noqa: F811
+def test_snake_case_names_keep_sent_key(standin):
     response = post(standin, "query { account { api_tokens { public_id } } }")
     tokens = response.json()["data"]["account"]["api_tokens"]
     assert {"public_id": DEMO_PUBLIC_ID} in tokens
 
 
-def test_string_variable_accepted_for_id(standin):  # noqa: F811
+def test_string_variable_accepted_for_id(standin):
     model_id = standin.store.model_by_name(DEMO_MODEL).id
     query = "query ($m: String) { model(modelId: $m) { name } }"
     response = post(standin, query, {"m": model_id})
     assert response.json()["data"]["model"]["name"] == DEMO_MODEL
 
 
-def test_bad_token_is_graphql_error(standin):  # noqa: F811
+def test_bad_token_is_graphql_error(standin):
     headers = {"Authorization": f"Token {DEMO_PUBLIC_ID}$WRONG"}
     body = {"query": "query { account { username } }"}
     response = requests.post(standin.url, json=body, headers=headers, timeout=5)
     assert response.status_code == 200
-    assert response.json()["errors"][0]["message"] == "Your session is invalid or has expired."
+    assert (
+        response.json()["errors"][0]["message"]
+        == "Your session is invalid or has expired."
+    )
     assert response.json()["data"]["account"] is None
 
 
-def test_missing_token_is_graphql_error(standin):  # noqa: F811
+def test_missing_token_is_graphql_error(standin):
     response = post(standin, "query { account { username } }", token=False)
     assert "errors" in response.json()
 
 
-def test_dataset_range_requests(standin):  # noqa: F811
+def test_dataset_range_requests(standin):
     folder = standin.store.data_root / "v5.2"
     folder.mkdir()
     (folder / "live.parquet").write_bytes(bytes(range(256)) * 4)
-    url = post(standin, 'query { dataset(filename: "v5.2/live.parquet") }').json()["data"]["dataset"]
+    url = post(standin, 'query { dataset(filename: "v5.2/live.parquet") }').json()[
+        "data"
+    ]["dataset"]
 
     whole = requests.get(url, timeout=5)
     part = requests.get(url, headers={"Range": "bytes=1000-"}, timeout=5)
@@ -142,12 +151,12 @@ def test_dataset_range_requests(standin):  # noqa: F811
     assert beyond.status_code == 416
 
 
-def test_unknown_dataset_is_error(standin):  # noqa: F811
+def test_unknown_dataset_is_error(standin):
     response = post(standin, 'query { dataset(filename: "v9/../../etc/passwd") }')
     assert "Dataset not found" in response.json()["errors"][0]["message"]
 
 
-def test_html_502_injection(standin):  # noqa: F811
+def test_html_502_injection(standin):
     standin.inject("html_502")
     first = post(standin, "query { account { username } }")
     second = post(standin, "query { account { username } }")
@@ -156,7 +165,7 @@ def test_html_502_injection(standin):  # noqa: F811
     assert second.status_code == 200
 
 
-def test_stop_ends_stalled_request_promptly(standin):  # noqa: F811
+def test_stop_ends_stalled_request_promptly(standin):
     standin.inject("stall")
     outcome = {}
 
@@ -177,7 +186,7 @@ def test_stop_ends_stalled_request_promptly(standin):  # noqa: F811
     assert "error" in outcome
 
 
-def test_stopped_server_refuses_connections(standin):  # noqa: F811
+def test_stopped_server_refuses_connections(standin):
     url = standin.url
     post(standin, "query { account { username } }")
     standin.stop()
@@ -202,3 +211,22 @@ def test_module_entry_point_prints_url_and_keys():
     assert url.startswith("http://127.0.0.1:")
     assert second.strip() == f"NUMERAI_PUBLIC_ID={DEMO_PUBLIC_ID}"
     assert json.loads(reply.text) == {"data": {"listDatasets": []}}
+
+
+def test_cli_demo_server_serves_and_stops():
+    command = [sys.executable, "-c", "from tui.cli import main; main()", "demo-server"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().rsplit(" ", 1)[-1].strip()
+        images = requests.post(
+            url,
+            json={"query": "{ computePickleDockerImages { name } }"},
+            headers={"Authorization": f"Token {DEMO_PUBLIC_ID}${DEMO_SECRET_KEY}"},
+            timeout=5,
+        )
+    finally:
+        process.terminate()
+        returncode = process.wait(timeout=5)
+    assert url.startswith("http://127.0.0.1:")
+    assert len(images.json()["data"]["computePickleDockerImages"]) == 4
+    assert returncode == 0

@@ -24,7 +24,6 @@ from core.keys import (
     save_keys,
     validate_keys,
 )
-from tests.standin import demo_keys, standin, standin_client  # noqa: F401
 
 PUBLIC = DEMO_PUBLIC_ID
 SECRET = DEMO_SECRET_KEY
@@ -131,11 +130,11 @@ def test_find_keys_skips_malformed(monkeypatch):
     assert find_keys() is None
 
 
-def test_validate_keys_returns_account(standin_client):  # noqa: F811
+def test_validate_keys_returns_account(standin_client):
     assert validate_keys(standin_client).username == "demo_participant"
 
 
-def test_validate_keys_without_upload_scope(standin):  # noqa: F811
+def test_validate_keys_without_upload_scope(standin):
     keys = Keys(DEMO_READONLY_PUBLIC_ID, DEMO_READONLY_SECRET_KEY)
     client = NumeraiClient(keys, standin.url, retries=0)
     with pytest.raises(MissingScope) as caught:

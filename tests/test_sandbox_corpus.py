@@ -11,7 +11,12 @@ import pytest
 
 from core.errors import Cancelled
 from core.sandbox import Limits, SandboxError, render_text, run_sandbox
-from sandbox_helpers import lightgbm_pickle, make_pickle, write_manifest, write_raw
+from tests.sandbox_helpers import (
+    lightgbm_pickle,
+    make_pickle,
+    write_manifest,
+    write_raw,
+)
 
 BAD_OUTPUTS = {
     "none_output": "def predict(live):\n    return None\n",
@@ -171,9 +176,7 @@ def test_raw_socket_connect_blocked(tmp_path):
 def test_local_module_missing(tmp_path, monkeypatch):
     package = tmp_path / "src"
     package.mkdir()
-    (package / "my_helpers_mod.py").write_text(
-        "def predict(live):\n    return None\n"
-    )
+    (package / "my_helpers_mod.py").write_text("def predict(live):\n    return None\n")
     monkeypatch.syspath_prepend(str(package))
     import my_helpers_mod
 
@@ -204,12 +207,12 @@ def test_wizard_package_hidden(tmp_path):
 
 
 def test_module_not_in_runner(tmp_path):
-    import click
+    import textual.color
 
-    report = run_sandbox(write_raw(tmp_path, pickle.dumps(click.echo)))
+    report = run_sandbox(write_raw(tmp_path, pickle.dumps(textual.color.Color.parse)))
 
     assert report.codes()[0] == "module_not_in_runner"
-    assert "'click'" in report.reasons[0].message
+    assert "'textual'" in report.reasons[0].message
 
 
 def test_main_reference(tmp_path):

@@ -44,13 +44,17 @@ def resources_text(report) -> str:
 
 def estimate_text(estimate) -> Text:
     text = Text()
-    text.append(f"{estimate.rows:,} training rows × {estimate.features:,} features\n")
     text.append(
-        f"Here: peak memory about {format_bytes(estimate.train_peak_bytes)}, "
-        f"about {format_seconds(estimate.train_seconds)} to load and train.\n"
+        f"{estimate.train_rows:,} training rows × {estimate.n_features:,} features, "
+        f"{estimate.trees:,} trees\n"
     )
     text.append(
-        f"Numerai's runner: about {format_seconds(estimate.runner_predict_seconds)} and "
+        f"Here: peak memory about {format_bytes(estimate.train_peak_bytes)}, "
+        f"about {format_seconds(estimate.load_seconds + estimate.train_seconds)} "
+        "to load and train.\n"
+    )
+    text.append(
+        f"Numerai's runner: about {format_seconds(estimate.runner_seconds)} and "
         f"{format_bytes(estimate.runner_peak_bytes)} per prediction (limits 10 min, 4 GiB).\n"
     )
     for warning in estimate.warnings:

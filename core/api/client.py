@@ -76,7 +76,9 @@ class NumeraiClient:
             self._numerapi = _make_numerapi(self)
         return self._numerapi
 
-    def query(self, document: str, variables: dict | None = None, *, auth: bool = True) -> dict[str, Any]:
+    def query(
+        self, document: str, variables: dict | None = None, *, auth: bool = True
+    ) -> dict[str, Any]:
         """Send one GraphQL document; return its `data`."""
         return self.transport.post(document, variables, auth=auth)
 
@@ -93,15 +95,19 @@ class NumeraiClient:
         return list(info.get("scopes") or [])
 
     def classic_models(self) -> list[ModelSlot]:
-        """Return the account's Numerai Classic slots, the only ones that take pickles."""
+        """Return the account's Classic slots, the only ones that take pickles."""
         return [m for m in self.account().models if m.tournament == CLASSIC_TOURNAMENT]
 
     def data_versions(self) -> list[DataVersion]:
-        rows = self._field(self.query(queries.DATA_VERSIONS), "computePickleDataVersions")
+        rows = self._field(
+            self.query(queries.DATA_VERSIONS), "computePickleDataVersions"
+        )
         return [parse_data_version(row) for row in rows or [] if row]
 
     def docker_images(self) -> list[DockerImage]:
-        rows = self._field(self.query(queries.DOCKER_IMAGES), "computePickleDockerImages")
+        rows = self._field(
+            self.query(queries.DOCKER_IMAGES), "computePickleDockerImages"
+        )
         return [parse_docker_image(row) for row in rows or [] if row]
 
     def list_datasets(self) -> list[str]:
@@ -125,14 +131,17 @@ class NumeraiClient:
         model = data.get("model")
         if model is None:
             raise GraphQLError(
-                f"Model {model_id} was not found.", "Choose a model slot of this account."
+                f"Model {model_id} was not found.",
+                "Choose a model slot of this account.",
             )
         return parse_upload(model.get("computePickleUpload"))
 
     def upload_auth(self, filename: str, model_id: str) -> tuple[str, str]:
         """Request a presigned PUT URL; return (filename, url)."""
         variables = {"filename": filename, "modelId": model_id}
-        auth = self._field(self.query(queries.UPLOAD_AUTH, variables), "computePickleUploadAuth")
+        auth = self._field(
+            self.query(queries.UPLOAD_AUTH, variables), "computePickleUploadAuth"
+        )
         if not isinstance(auth, dict) or not auth.get("url"):
             raise ServerError(
                 f"The Numerai API returned no upload URL for {filename}.",
@@ -140,7 +149,9 @@ class NumeraiClient:
             )
         return auth.get("filename") or filename, auth["url"]
 
-    def create_upload(self, filename: str, model_id: str, data_version_id: str, docker_image_id: str) -> str:
+    def create_upload(
+        self, filename: str, model_id: str, data_version_id: str, docker_image_id: str
+    ) -> str:
         """Register an uploaded pickle with its slot; return the upload id."""
         variables = {
             "filename": filename,
@@ -149,7 +160,9 @@ class NumeraiClient:
             "dataVersionId": data_version_id,
             "dockerImageId": docker_image_id,
         }
-        created = self._field(self.query(queries.CREATE_UPLOAD, variables), "createComputePickleUpload")
+        created = self._field(
+            self.query(queries.CREATE_UPLOAD, variables), "createComputePickleUpload"
+        )
         if not isinstance(created, dict) or not created.get("id"):
             raise ServerError(
                 f"The Numerai API did not return an upload id for {filename}.",
@@ -181,9 +194,9 @@ def _numerapi_version() -> str:
 def _make_numerapi(client: NumeraiClient):
     """Build a NumerAPI whose `raw_query` uses the client's transport and keys.
 
-    numerapi's `Api.__init__` calls `logging.basicConfig`, which puts a stderr
-    handler on the root logger when it has none; a handler is held on the root
-    logger during the call so that nothing is printed over a TUI. Its key
+    numerapi's `Api.__init__` calls `logging.basicConfig`, which adds a stderr
+    handler to a root logger that has none. A placeholder handler sits on the
+    root logger during the call, so nothing is printed over a TUI. Its key
     lookup (environment and `.env` file) is skipped: the client's keys are used.
     """
     import numerapi
@@ -218,6 +231,3 @@ def _root_handler_held():
     finally:
         if placeholder is not None:
             root.removeHandler(placeholder)
-
-
-

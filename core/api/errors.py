@@ -14,7 +14,7 @@ class ApiConnectionError(ApiError):
 
 
 class ApiTimeout(ApiError):
-    """The API did not answer before the call's deadline."""
+    """The API sent no response before the call's deadline."""
 
 
 class KeysRejected(ApiError):
@@ -30,4 +30,4 @@ class GraphQLError(ApiError):
 
 
 class ServerError(ApiError):
-    """The API answered with an HTTP error or a body that is not GraphQL JSON."""
+    """The API returned an HTTP error or a body that is not GraphQL JSON."""

@@ -1,4 +1,4 @@
-"""What the API returns, as dataclasses, and the parsers that build them."""
+"""Dataclasses for the API's results and the parsers that build them."""
 
 from __future__ import annotations
 
@@ -94,7 +94,9 @@ def parse_upload(raw: dict[str, Any] | None) -> UploadInfo | None:
             id=t.get("id"),
             status=t.get("status"),
             statuses=[
-                TriggerStatus(s.get("status"), s.get("description"), s.get("insertedAt"))
+                TriggerStatus(
+                    s.get("status"), s.get("description"), s.get("insertedAt")
+                )
                 for s in (t.get("statuses") or [])
             ],
         )

@@ -22,7 +22,13 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 10.0
 _ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
-_AUTH_PATTERNS = ("session is invalid", "unauthenticated", "not authenticated", "invalid token", "api keys required")
+_AUTH_PATTERNS = (
+    "session is invalid",
+    "unauthenticated",
+    "not authenticated",
+    "invalid token",
+    "api keys required",
+)
 _SCOPE_PATTERNS = ("permission", "scope", "not authorized", "unauthorized")
 _SCHEMA_PATTERNS = ("cannot query field", "unknown argument", "unknown type")
 _KEYS_HINT = (
@@ -84,11 +90,19 @@ class Transport:
             if isinstance(failure, requests.Response):
                 return failure
             remaining = deadline - time.monotonic()
-            if attempt > self.retries or remaining <= delay or isinstance(failure, ApiTimeout):
+            if (
+                attempt > self.retries
+                or remaining <= delay
+                or isinstance(failure, ApiTimeout)
+            ):
                 raise failure
             log.warning(
                 "API request to %s failed (attempt %d of %d): %s; retrying in %.2f s",
-                self.api_url, attempt, self.retries + 1, failure.message, delay,
+                self.api_url,
+                attempt,
+                self.retries + 1,
+                failure.message,
+                delay,
             )
             time.sleep(delay)
             delay *= 2

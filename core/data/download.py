@@ -23,7 +23,8 @@ from core.errors import Cancelled, WizardError
 
 log = logging.getLogger(__name__)
 
-CHUNK_BYTES = 1 << 20
+# A cut connection loses the chunk being read, so chunks stay small.
+CHUNK_BYTES = 256 * 1024
 # (connect, read) timeouts in seconds for each request.
 TIMEOUT_S = (15, 60)
 # Attempts per file, counting the first; each new attempt resumes the .part file.

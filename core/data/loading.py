@@ -166,14 +166,6 @@ def _batch_matrix(batch, features: list[str]):
     """Copy a record batch's feature columns, in `features` order, into float32 rows."""
     import numpy as np
 
-    # Columns arrive in file order, so look each one up by position: a lookup
-    # by name scans the schema, which is slow with thousands of columns.
-    position = {name: i for i, name in enumerate(batch.schema.names)}
-    matrix = np.empty((batch.num_rows, len(features)), dtype=np.float32)
-    for column, name in enumerate(features):
-        values = batch.column(position[name])
-        if values.null_count:
-            matrix[:, column] = values.to_numpy(zero_copy_only=False)
-        else:
-            matrix[:, column] = values.to_numpy()
-    return matrix
+    # pandas joins same-typed columns into one 2-D block, which converts
+    # several times faster than copying thousands of columns one by one.
+    return batch.to_pandas()[features].to_numpy(dtype=np.float32)

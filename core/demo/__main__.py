@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -10,9 +11,21 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.demo", description=__doc__)
-    parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--data-root", type=Path, help="serve dataset files from DIR/<version>/...")
-    parser.add_argument("--validation-seconds", type=float, default=1.5, help="time an upload takes to validate, in seconds")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="TCP port on 127.0.0.1 (default: a free one)",
+    )
+    parser.add_argument(
+        "--data-root", type=Path, help="serve dataset files from DIR/<version>/..."
+    )
+    parser.add_argument(
+        "--validation-seconds",
+        type=float,
+        default=1.5,
+        help="time an upload takes to validate, in seconds",
+    )
     args = parser.parse_args(argv)
     return serve(args.port, args.data_root, args.validation_seconds)
 
@@ -26,11 +39,14 @@ def serve(port: int, data_root: Path | None, validation_seconds: float = 1.5) ->
     try:
         server.start()
     except OSError as error:
-        print(f"Could not listen on 127.0.0.1:{port}: {error.strerror}", file=sys.stderr)
+        print(
+            f"Could not listen on 127.0.0.1:{port}: {error.strerror}", file=sys.stderr
+        )
         return 1
     print(f"Numerai API stand-in listening on {server.url}", flush=True)
     print(f"NUMERAI_PUBLIC_ID={DEMO_PUBLIC_ID}")
     print(f"NUMERAI_SECRET_KEY={DEMO_SECRET_KEY}", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -38,6 +54,10 @@ def serve(port: int, data_root: Path | None, validation_seconds: float = 1.5) ->
     finally:
         server.cleanup()
     return 0
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def docker_image_rows() -> list[dict]:
             {
                 "id": image_id,
                 "name": f"Python {python}",
-                "image": f"ghcr.io/numerai/numerai_predict_py_{python.replace('.', '_')}",
+                "image": "ghcr.io/numerai/numerai_predict_py_"
+                + python.replace(".", "_"),
                 "tag": "stable",
                 "default": default,
                 "deprecated": False,
@@ -71,9 +72,21 @@ def docker_image_rows() -> list[dict]:
 
 def _uploaded_pickle() -> PickleRecord:
     statuses = [
-        {"status": "pending", "description": "Queued", "insertedAt": "2025-01-10T13:00:05Z"},
-        {"status": "running", "description": "Running", "insertedAt": "2025-01-10T13:01:10Z"},
-        {"status": "success", "description": "Submitted", "insertedAt": "2025-01-10T13:03:41Z"},
+        {
+            "status": "pending",
+            "description": "Queued",
+            "insertedAt": "2025-01-10T13:00:05Z",
+        },
+        {
+            "status": "running",
+            "description": "Running",
+            "insertedAt": "2025-01-10T13:01:10Z",
+        },
+        {
+            "status": "success",
+            "description": "Submitted",
+            "insertedAt": "2025-01-10T13:03:41Z",
+        },
     ]
     trigger = TriggerRecord(
         id="7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a61",

@@ -82,9 +82,7 @@ _RULES = [
 ]
 
 
-def run_query(
-    body: Any, root_value: dict[str, Any], context: Any
-) -> dict[str, Any]:
+def run_query(body: Any, root_value: dict[str, Any], context: Any) -> dict[str, Any]:
     """Execute one GraphQL request body and return the JSON response object."""
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return {"errors": [{"message": "No query document supplied"}]}

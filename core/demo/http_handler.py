@@ -97,7 +97,9 @@ class StandInHandler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw or b"null")
         except ValueError:
-            reply = {"errors": [{"message": "Could not parse the request body as JSON"}]}
+            reply = {
+                "errors": [{"message": "Could not parse the request body as JSON"}]
+            }
             self._send(400, json.dumps(reply).encode(), "application/json")
             return
 
@@ -129,7 +131,11 @@ class StandInHandler(BaseHTTPRequestHandler):
             return
         store = self.standin.store
         parts = urllib.parse.urlsplit(self.path).path.strip("/").split("/")
-        slot = store.slots.get(parts[1]) if len(parts) == 3 and parts[0] == "uploads" else None
+        slot = (
+            store.slots.get(parts[1])
+            if len(parts) == 3 and parts[0] == "uploads"
+            else None
+        )
         rejection = self._put_rejection(slot)
         if rejection:
             self._drain_body()
@@ -138,21 +144,32 @@ class StandInHandler(BaseHTTPRequestHandler):
         if self.headers.get("Content-Length") is None:
             self.close_connection = True
             message = "You must provide the Content-Length HTTP header."
-            self._send(411, _s3_error("MissingContentLength", message), "application/xml")
+            self._send(
+                411, _s3_error("MissingContentLength", message), "application/xml"
+            )
             return
 
         stored = self._receive(slot)
         with store.lock:
             store.uploads[slot.token] = stored
             del store.slots[slot.token]
-        log.info("stand-in: stored %s (%d bytes) for model %s", stored.filename, stored.size, stored.model_id)
+        log.info(
+            "stand-in: stored %s (%d bytes) for model %s",
+            stored.filename,
+            stored.size,
+            stored.model_id,
+        )
         self._send(200, b"", "application/xml", [("ETag", f'"{stored.sha256[:32]}"')])
 
     def _put_rejection(self, slot) -> tuple[str, str] | None:
         if self.standin.store.failures.take("put_403"):
             return ("AccessDenied", "Access Denied")
         if slot is None:
-            return ("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+            return (
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the "
+                "signature you provided.",
+            )
         if time.time() > slot.expires_at:
             return ("AccessDenied", "Request has expired")
         return None
@@ -190,8 +207,14 @@ class StandInHandler(BaseHTTPRequestHandler):
             return
         name = path.removeprefix("/datasets/")
         store = self.standin.store
-        if not path.startswith("/datasets/") or name not in resolvers.dataset_names(store):
-            self._send(404, _s3_error("NoSuchKey", "The specified key does not exist."), "application/xml")
+        if not path.startswith("/datasets/") or name not in resolvers.dataset_names(
+            store
+        ):
+            self._send(
+                404,
+                _s3_error("NoSuchKey", "The specified key does not exist."),
+                "application/xml",
+            )
             return
         self._send_file(store.data_root / name)
 
@@ -201,7 +224,12 @@ class StandInHandler(BaseHTTPRequestHandler):
         total = file.stat().st_size
         span = _parse_range(self.headers.get("Range"), total)
         if span == "invalid":
-            self._send(416, b"", "application/octet-stream", [("Content-Range", f"bytes */{total}")])
+            self._send(
+                416,
+                b"",
+                "application/octet-stream",
+                [("Content-Range", f"bytes */{total}")],
+            )
             return
         start, end = span or (0, total - 1)
         self.send_response(206 if span else 200)

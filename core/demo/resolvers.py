@@ -25,11 +25,13 @@ INVALID_SESSION = "Your session is invalid or has expired."
 # this message is an assumption.
 MISSING_SCOPE = "Insufficient permission: this API key lacks the {scope} scope."
 UPLOAD_SCOPE = "upload_submission"
+# NOTE: the live API's wording for an account without model uploads is not public.
+UPLOADS_DISABLED = "Model uploads are not available for this account."
 
 
 @dataclass
 class RequestContext:
-    """What one GraphQL request carries besides its document."""
+    """Per-request data besides the GraphQL document: store, address and key."""
 
     store: Store
     base_url: str
@@ -47,6 +49,11 @@ def _require_token(ctx: RequestContext, scope: str | None = None) -> TokenRecord
     if scope and scope not in ctx.token.scopes:
         raise ResolverError(MISSING_SCOPE.format(scope=scope))
     return ctx.token
+
+
+def _require_uploads(ctx: RequestContext) -> None:
+    if not ctx.store.model_uploads_enabled:
+        raise ResolverError(UPLOADS_DISABLED)
 
 
 def _own_model(ctx: RequestContext, model_id: str | None) -> ModelRecord:
@@ -142,12 +149,14 @@ def model(info, modelId=None, **_args) -> dict[str, Any] | None:
 
 def data_versions(info, deprecated=False, **_args) -> list[dict[str, Any]]:
     _require_token(info.context)
+    _require_uploads(info.context)
     rows = info.context.store.data_versions
     return [row for row in rows if deprecated or not row.get("deprecated")]
 
 
 def docker_images(info, deprecated=False, **_args) -> list[dict[str, Any]]:
     _require_token(info.context)
+    _require_uploads(info.context)
     rows = info.context.store.docker_images
     return [row for row in rows if deprecated or not row.get("deprecated")]
 
@@ -155,6 +164,7 @@ def docker_images(info, deprecated=False, **_args) -> list[dict[str, Any]]:
 def upload_auth(info, filename="model.pkl", modelId=None, **_args) -> dict:
     ctx: RequestContext = info.context
     _require_token(ctx, UPLOAD_SCOPE)
+    _require_uploads(ctx)
     store = ctx.store
     with store.lock:
         target = _own_model(ctx, modelId)
@@ -190,8 +200,12 @@ def create_upload(info, filename, tournament, modelId=None, **args) -> dict:
         target = _own_model(ctx, modelId)
         _check_uploadable(target)
         stored = _latest_put(store, target.id, filename)
-        version_id = _known_id(store.data_versions, args.get("dataVersionId"), "data version")
-        image_id = _known_id(store.docker_images, args.get("dockerImageId"), "docker image")
+        version_id = _known_id(
+            store.data_versions, args.get("dataVersionId"), "data version"
+        )
+        image_id = _known_id(
+            store.docker_images, args.get("dockerImageId"), "docker image"
+        )
         valid, description = lifecycle.check_pickle(stored.path)
         record = PickleRecord(
             id=str(uuid.uuid4()),

@@ -47,7 +47,7 @@ class _Server(ThreadingHTTPServer):
 class StandInServer:
     """Numerai's GraphQL API, presigned uploads and dataset files, on loopback.
 
-    `url` is the GraphQL endpoint once started. `store` holds the account,
+    `url` is the GraphQL endpoint once started. `store` contains the account,
     uploads and pending failures; tests read and change it directly.
     `validation_seconds` is how long an upload takes to go from "pending"
     to its final validation status.
@@ -128,8 +128,8 @@ class StandInServer:
     def inject(self, failure: str, count: int = 1) -> None:
         """Make the next `count` requests fail.
 
-        `failure` is one of "http_500", "html_502", "stall" (accept and never
-        answer until stopped), "put_403" (presigned PUT rejected) and
+        `failure` is one of "http_500", "html_502", "stall" (accept and send
+        no response until stopped), "put_403" (presigned PUT rejected) and
         "expire_upload_urls" (the next upload URLs are already expired).
         """
         if not hasattr(self.store.failures, failure):

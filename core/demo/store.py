@@ -109,7 +109,7 @@ class Failures:
 
 @dataclass
 class Store:
-    """Everything the stand-in knows; tests read and change it directly."""
+    """All state of the stand-in, which tests read and change directly."""
 
     username: str
     account_id: str
@@ -121,6 +121,8 @@ class Store:
     data_root: Path | None = None
     validation_seconds: float = 1.5
     upload_url_seconds: float = 600.0
+    # False makes the model-upload queries fail, as for an account that cannot use them.
+    model_uploads_enabled: bool = True
     slots: dict[str, UploadSlot] = field(default_factory=dict)
     uploads: dict[str, StoredUpload] = field(default_factory=dict)
     failures: Failures = field(default_factory=Failures)

@@ -23,10 +23,15 @@ def runner_rejections(output, rows: int) -> list[Finding]:
 
     if output is None:
         return [("none_output", "fail", "predict returned None; return a DataFrame")]
-    if not isinstance(output, pd.DataFrame):
+    # The runner compares the exact type, so a DataFrame subclass fails there too.
+    if type(output) is not pd.DataFrame:
         return [_not_dataframe(output)]
-    if output.empty:
-        return [("empty_output", "fail", "predict returned an empty DataFrame")]
+    if len(output) == 0:
+        return [("empty_output", "fail", "predict returned a DataFrame with no rows")]
+    if len(output.columns) == 0:
+        return [
+            ("empty_output", "fail", "predict returned a DataFrame with no columns")
+        ]
 
     findings: list[Finding] = []
     nan_count = int(output.isna().sum().sum())

@@ -85,7 +85,9 @@ class _BlockedFinder(importlib.abc.MetaPathFinder):
 def isolate_imports(request: dict) -> None:
     blocked_paths = {os.path.realpath(p) for p in request.get("blocked_paths", [])}
     sys.path[:] = [
-        entry for entry in sys.path if os.path.realpath(entry or ".") not in blocked_paths
+        entry
+        for entry in sys.path
+        if os.path.realpath(entry or ".") not in blocked_paths
     ]
     sys.meta_path.insert(0, _BlockedFinder(set(request.get("blocked_modules", []))))
 
@@ -123,10 +125,17 @@ def classify_load_error(error: BaseException) -> tuple[str, str]:
             return "main_reference", f"the pickle refers to __main__: {item}"
     for item in chain:
         if isinstance(item, TypeError):
-            return "wrong_python_version", f"TypeError while loading: {item}"
+            message = (
+                f"TypeError while loading ({item}), which the runner reports as a"
+                " pickle made with another Python version"
+            )
+            return "wrong_python_version", message
     for item in chain:
         if isinstance(item, (pickle.UnpicklingError, EOFError)):
-            return "invalid_pickle", f"not a valid pickle: {type(item).__name__}: {item}"
+            return (
+                "invalid_pickle",
+                f"not a valid pickle: {type(item).__name__}: {item}",
+            )
     first = chain[-1]
     return "load_error", f"loading failed: {type(first).__name__}: {first}"
 
@@ -166,7 +175,9 @@ def parameter_count(model) -> int:
 
 def not_callable_message(model) -> str:
     kind = type(model)
-    message = f"the pickle holds a {kind.__module__}.{kind.__qualname__}, not a function"
+    message = (
+        f"the pickle contains a {kind.__module__}.{kind.__qualname__}, not a function"
+    )
     if hasattr(model, "predict"):
         message += (
             "; wrap it: def predict(live_features): return"
@@ -177,7 +188,18 @@ def not_callable_message(model) -> str:
 
 
 def model_feature_names(obj) -> list[str] | None:
-    """Return the feature names a LightGBM or scikit-learn model was fitted on."""
+    """Return the feature names a LightGBM or scikit-learn model was fitted on.
+
+    LightGBM names columns Column_0, Column_1, ... when fitted on an array.
+    Those names carry no information about the live columns, so they count as none.
+    """
+    names = _fitted_names(obj)
+    if names and all(name.startswith("Column_") for name in names):
+        return None
+    return names
+
+
+def _fitted_names(obj) -> list[str] | None:
     booster = getattr(obj, "booster_", None)
     for candidate in (booster, obj):
         feature_name = getattr(candidate, "feature_name", None)
@@ -217,7 +239,7 @@ def _referenced_objects(obj) -> list:
 
 
 def discover_features(model) -> tuple[list[str] | None, list[str] | None]:
-    """Find the model's fitted feature names and any feature-name list it holds."""
+    """Find the model's fitted feature names and any feature-name list it contains."""
     fitted, listed = None, None
     queue, seen = [model], set()
     while queue and len(seen) < 5000:
@@ -259,7 +281,9 @@ def prepare_live(request: dict, model, livedata):
             )
             finish(reasons=[("features_unknown", "fail", message)])
         live = livedata.make_live_features(features, request["rows"])
-        message = f"used {len(live)} rows of synthetic live data ({len(features)} features)"
+        message = (
+            f"used {len(live)} rows of synthetic live data ({len(features)} features)"
+        )
         reasons.append(("synthetic_live_data", "info", message))
     if request.get("benchmarks"):
         benchmarks = read_frame(request["benchmarks"])
@@ -307,11 +331,16 @@ def predict_and_check(request, model, n_params, checks, livedata) -> None:
     try:
         live, benchmarks, fitted, reasons = prepare_live(request, model, livedata)
     except Exception as error:  # noqa: BLE001 - reported as a finding
-        finish(reasons=[("live_data_error", "fail", f"reading live data failed: {error}")])
+        finish(
+            reasons=[("live_data_error", "fail", f"reading live data failed: {error}")]
+        )
     if fitted:
         missing = checks.missing_features(fitted, live.columns)
         if missing:
-            message = f"live data lacks {len(missing)} feature(s) the model expects, e.g. {missing[:3]}"
+            message = (
+                f"live data lacks {len(missing)} feature(s) the model expects,"
+                f" e.g. {missing[:3]}"
+            )
             reasons.append(("missing_feature", "fail", message))
 
     emit("stage", stage="predicting", rows=len(live))
@@ -319,7 +348,9 @@ def predict_and_check(request, model, n_params, checks, livedata) -> None:
     try:
         output = call_model(model, n_params, live, benchmarks)
     except MemoryError:
-        finish(reasons=reasons + [("memory_limit", "fail", "ran out of memory in predict")])
+        finish(
+            reasons=reasons + [("memory_limit", "fail", "ran out of memory in predict")]
+        )
     except Exception as error:  # noqa: BLE001 - the user's code may raise anything
         message = f"predict raised {type(error).__name__}: {error}"
         finish(reasons=reasons + [("predict_error", "fail", message)], rows=len(live))
@@ -333,7 +364,9 @@ def predict_and_check(request, model, n_params, checks, livedata) -> None:
         findings = checks.contract_checks(output, live)
     _state["output_valid"] = not any(severity == "fail" for _, severity, _ in findings)
     if _state["output_valid"] and request.get("column_order_check", True):
-        findings += order_finding(model, n_params, live, benchmarks, output, checks, fitted)
+        findings += order_finding(
+            model, n_params, live, benchmarks, output, checks, fitted
+        )
     finish(reasons=reasons + findings, predict_seconds=seconds, rows=len(live))
 
 

@@ -139,11 +139,23 @@ def _interpreter_version(path: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def _pyenv_roots() -> list[Path]:
+    roots = [Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))]
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        if entry.rstrip("/").endswith(".pyenv/shims"):
+            roots.append(Path(entry).parent)
+    return list(dict.fromkeys(roots))
+
+
 def _candidates(version: str) -> list[str]:
     home = Path.home()
-    found = sorted(glob.glob(str(home / f".pyenv/versions/{version}.*/bin/python{version}")))
+    found = []
+    for root in _pyenv_roots():
+        pattern = str(root / f"versions/{version}.*/bin/python{version}")
+        found += sorted(glob.glob(pattern), reverse=True)
     uv_dir = home / ".local/share/uv/python"
-    found += sorted(glob.glob(str(uv_dir / f"cpython-{version}.*/bin/python{version}")))
+    pattern = str(uv_dir / f"cpython-{version}.*/bin/python{version}")
+    found += sorted(glob.glob(pattern), reverse=True)
     on_path = shutil.which(f"python{version}")
     if on_path:
         found.append(on_path)
@@ -155,7 +167,7 @@ def find_interpreter(version: str) -> str | None:
     """Return a Python `version` interpreter found on this machine, or None."""
     if version == own_version():
         return sys.executable
-    for candidate in reversed(_candidates(version)):
+    for candidate in _candidates(version):
         if _interpreter_version(candidate) == version:
             return candidate
     return None
@@ -225,8 +237,15 @@ def build_env(
     else:
         steps = [
             [interpreter, "-m", "venv", str(directory)],
-            [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             *requirement_lines(version)],
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                *requirement_lines(version),
+            ],
         ]
     for command in steps:
         _run_step(command, version, progress, cancel)
@@ -244,7 +263,7 @@ def _run_step(command, version, progress, cancel) -> None:
     )
     try:
         output, _ = _wait(process, cancel)
-    except Cancelled:
+    except (Cancelled, RunnerEnvError):
         shutil.rmtree(env_dir(version), ignore_errors=True)
         raise
     if process.returncode != 0:
@@ -252,7 +271,7 @@ def _run_step(command, version, progress, cancel) -> None:
         log.error("runner env step failed (%s): %s", process.returncode, output[-2000:])
         raise RunnerEnvError(
             f"Building the Python {version} runner environment failed: {tail[0]}",
-            f"Check your network access to PyPI, or delete {env_dir(version)} and retry.",
+            f"Check access to PyPI, or delete {env_dir(version)} and retry.",
         )
 
 
@@ -263,19 +282,36 @@ def _wait(process: subprocess.Popen, cancel: threading.Event | None):
             return process.communicate(timeout=0.2)
         except subprocess.TimeoutExpired:
             waited += 0.2
-            if (cancel is not None and cancel.is_set()) or waited > BUILD_TIMEOUT_S:
-                process.kill()
-                process.communicate()
-                raise Cancelled("Building the runner environment was cancelled.")
+        if cancel is not None and cancel.is_set():
+            _stop(process)
+            raise Cancelled("Building the runner environment was cancelled.")
+        if waited > BUILD_TIMEOUT_S:
+            _stop(process)
+            raise RunnerEnvError(
+                f"Building the runner environment timed out after {BUILD_TIMEOUT_S} s.",
+                "Check access to PyPI and retry.",
+            )
 
 
-def ensure_modules(env: RunnerEnv, packages: list[str]) -> None:
-    """Install packages the runner has but pins no version for, e.g. catboost."""
-    unpinned = set(load_pins()["unpinned"])
-    wanted = [name for name in packages if name in unpinned]
-    if not wanted or env.source == "own":
-        return
-    # NOTE: the runner's versions of these packages are not recorded in
-    # pins.json, so the newest release is installed and may differ.
-    command = [env.python, "-m", "pip", "install", "--quiet", *wanted]
-    _run_step(command, env.version, None, None)
+def _stop(process: subprocess.Popen) -> None:
+    process.kill()
+    process.communicate()
+
+
+def ensure_modules(env: RunnerEnv, distributions: list[str]) -> list[str]:
+    """Install runner libraries beyond the six pinned ones, e.g. catboost.
+
+    Installs each at the version in the runner's requirements and returns the
+    requirement lines installed. The wizard's own environment is left alone.
+    """
+    requirements = load_pins()["requirements"].get(env.version, {})
+    built = pins_for(env.version)
+    wanted = [
+        f"{name}=={requirements[name]}"
+        for name in distributions
+        if name in requirements and name not in built
+    ]
+    if wanted and env.source != "own":
+        command = [env.python, "-m", "pip", "install", "--quiet", *wanted]
+        _run_step(command, env.version, None, None)
+    return wanted if env.source != "own" else []

@@ -30,7 +30,9 @@ def limit_reasons(outcome: ChildOutcome, limits: Limits) -> list[Reason]:
         )
         return [Reason("memory_limit", "fail", message)]
     if outcome.killed_for == "timeout":
-        message = f"did not finish within {limits.timeout_s:g} s (stopped while {stage})"
+        message = (
+            f"did not finish within {limits.timeout_s:g} s (stopped while {stage})"
+        )
         return [Reason("timeout", "fail", message)]
     return []
 
@@ -41,7 +43,9 @@ def crash_reasons(outcome: ChildOutcome) -> list[Reason]:
         return []
     name = _signal_name(number)
     if number == signal.SIGKILL:
-        message = "the process was killed (SIGKILL), most likely by the system for memory"
+        message = (
+            "the process was killed (SIGKILL), most likely by the system for memory"
+        )
         return [Reason("memory_limit", "fail", message)]
     if outcome.seen("loaded"):
         message = (
@@ -130,7 +134,10 @@ def headroom_reasons(room: dict[str, float | None], limits: Limits) -> list[Reas
         reasons.append(Reason("memory_near_limit", "warn", message))
     time_left = room.get("time")
     if time_left is not None and 0 <= time_left < 1 - NEAR_LIMIT:
-        message = f"load and predict take {1 - time_left:.0%} of the {limits.timeout_s:g} s limit"
+        share = 1 - time_left
+        message = (
+            f"load and predict take {share:.0%} of the {limits.timeout_s:g} s limit"
+        )
         reasons.append(Reason("time_near_limit", "warn", message))
     return reasons
 
@@ -141,8 +148,10 @@ def flags(outcome: ChildOutcome) -> tuple[bool, bool, bool]:
     loads = bool(outcome.seen("loaded"))
     runs = bool(outcome.seen("predicted"))
     reasons = all_reasons(outcome, Limits())
-    valid = runs and bool(result.get("output_valid")) and not any(
-        reason.severity == "fail" for reason in reasons
+    valid = (
+        runs
+        and bool(result.get("output_valid"))
+        and not any(reason.severity == "fail" for reason in reasons)
     )
     return loads, runs, valid
 

@@ -86,7 +86,7 @@ class SandboxProgress:
 
 @dataclass
 class CompatibilityRow:
-    """How the pickle fared in one runner environment (None: not tried)."""
+    """One runner environment's result for the pickle; None means not tried."""
 
     python: str
     available: bool
@@ -105,7 +105,7 @@ class ModuleUse:
     """A top-level module the pickle imports, with its version here and pinned."""
 
     name: str
-    kind: str  # stdlib, runner, runner_unpinned, not_in_runner, local, main
+    kind: str  # stdlib, runner, runner_extra, not_in_runner, local, main
     local_version: str | None = None
     runner_version: str | None = None
 

@@ -45,7 +45,7 @@ STAGE_MESSAGES = {
 
 @dataclass
 class ChildRequest:
-    """What one child run needs: interpreter, pickle, inputs and options."""
+    """Inputs of one child run: interpreter, pickle, live data and options."""
 
     python: str
     pickle: Path
@@ -58,7 +58,7 @@ class ChildRequest:
 
 @dataclass
 class ChildOutcome:
-    """What happened in one child run."""
+    """Result of one child run: exit status, events, memory and output."""
 
     returncode: int | None = None
     killed_for: str | None = None  # "memory", "timeout" or "cancel"

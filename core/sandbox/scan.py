@@ -93,13 +93,17 @@ def _look_for_features(value: str, scan: PickleScan) -> None:
     if start < 0 or not value.startswith("tree"):
         return
     end = value.find("\n", start + len(marker))
-    scan.feature_names = value[start + len(marker) : end].split()
+    names = value[start + len(marker) : end].split()
+    # LightGBM names unnamed columns Column_0, Column_1, ...: no information.
+    if not all(name.startswith("Column_") for name in names):
+        scan.feature_names = names
 
 
-def _import_to_distribution(pins: dict) -> dict[str, str]:
-    names = {name.replace("-", "_"): name for name in pins["pythons"]["3.11"]}
-    names.update({module: dist for dist, module in pins["import_names"].items()})
-    for dist in pins["unpinned"]:
+def import_to_distribution(pins: dict, version: str) -> dict[str, str]:
+    """Map import names to the runner's distributions for Python `version`."""
+    requirements = pins["requirements"].get(version, {})
+    names = {}
+    for dist in requirements:
         names.setdefault(pins["import_names"].get(dist, dist.replace("-", "_")), dist)
     return names
 
@@ -108,28 +112,29 @@ def classify_modules(scan: PickleScan, version: str, pins: dict) -> list[ModuleU
     """Classify each top-level module against the runner's list for `version`."""
     from core.sandbox.envs import installed_versions
 
-    dists = _import_to_distribution(pins)
-    pinned = pins["pythons"].get(version, {})
+    dists = import_to_distribution(pins, version)
+    requirements = pins["requirements"].get(version, {})
+    built = pins["pythons"].get(version, {})
     uses = []
     for module in scan.top_modules():
         dist = dists.get(module)
-        use = ModuleUse(module, _kind(module, dist, pinned, pins))
+        use = ModuleUse(module, _kind(module, dist, built))
         if dist is not None:
             use.local_version = installed_versions([dist])[dist]
-            use.runner_version = pinned.get(dist)
+            use.runner_version = requirements.get(dist)
         uses.append(use)
     return uses
 
 
-def _kind(module: str, dist: str | None, pinned: dict, pins: dict) -> str:
+def _kind(module: str, dist: str | None, built: dict) -> str:
     if module == "__main__":
         return "main"
     if module in sys.stdlib_module_names or module in PSEUDO_STDLIB:
         return "stdlib"
-    if dist in pinned:
+    if dist in built:
         return "runner"
-    if dist is not None or module in pins["dependencies"]:
-        return "runner_unpinned"
+    if dist is not None:
+        return "runner_extra"
     if module in WIZARD_PACKAGES or not _installed_package(module):
         return "local"
     return "not_in_runner"
@@ -173,8 +178,8 @@ def _module_reason(use: ModuleUse, version: str) -> list[Reason]:
     if use.kind == "not_in_runner":
         message = (
             f"the pickle imports {use.name!r}, which Numerai's Python {version}"
-            " runner does not have; use only its libraries (numpy, pandas,"
-            " scikit-learn, lightgbm, ...)"
+            " runner does not have (numerai-predict py3.X/requirements.txt"
+            " lists what it has)"
         )
         return [Reason("module_not_in_runner", "fail", message)]
     if use.kind == "runner" and use.local_version != use.runner_version:

@@ -22,11 +22,17 @@ from core.sandbox.report import (
     verdict_of,
 )
 from core.sandbox.runner import ChildOutcome, ChildRequest, run_child
-from core.sandbox.scan import classify_modules, module_reasons, scan_pickle
+from core.sandbox.scan import (
+    classify_modules,
+    import_to_distribution,
+    module_reasons,
+    scan_pickle,
+)
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[SandboxProgress], None]
+DEFAULT_LIMITS = Limits()
 
 
 class SandboxError(WizardError):
@@ -95,11 +101,22 @@ class _Run:
             rows=RUNNER_LIVE_ROWS,
             column_order_check=self.column_order_check,
         )
-        self.report_progress(f"Starting Python {env.version} ({env.source} environment)")
+        self.install_extras(env)
+        self.report_progress(
+            f"Starting Python {env.version} ({env.source} environment)"
+        )
         outcome = run_child(request, self.limits, self.progress, self.cancel)
         if outcome.killed_for == "cancel":
             raise Cancelled("The sandbox run was cancelled.")
         return outcome
+
+    def install_extras(self, env: envs.RunnerEnv) -> None:
+        """Install runner libraries the pickle imports beyond the pinned six."""
+        dists = import_to_distribution(envs.load_pins(), env.version)
+        wanted = [dists[m] for m in self.scan.top_modules() if m in dists]
+        installed = envs.ensure_modules(env, wanted)
+        if installed:
+            self.report_progress(f"Installed {', '.join(installed)}")
 
     def modules(self, version: str) -> tuple[list[ModuleUse], list[Reason]]:
         uses = classify_modules(self.scan, version, envs.load_pins())
@@ -119,7 +136,7 @@ def run_sandbox(
     python: str | None = None,
     live_path: Path | str | None = None,
     benchmarks_path: Path | str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     column_order_check: bool = True,
@@ -127,12 +144,18 @@ def run_sandbox(
     """Run the upload pickle in a child process the way Numerai's runner does.
 
     The pickle is never loaded in this process. `python` ("3.11") selects the
-    runner environment, which is built when missing; without it the manifest
-    beside the pickle decides, else a trial over the ready environments.
+    runner environment and builds it when missing. Without `python`, the
+    manifest beside the pickle decides, else a trial over the ready
+    environments.
     Raises SandboxError for a missing file and Cancelled when `cancel` is set.
     """
     run = _Run(
-        Path(pickle_path), live_path, benchmarks_path, limits, progress, cancel,
+        Path(pickle_path),
+        live_path,
+        benchmarks_path,
+        limits,
+        progress,
+        cancel,
         column_order_check,
     )
     wanted = python or run.manifest.get("python")
@@ -164,7 +187,7 @@ def _run_fixed(run: _Run, version: str, forced: bool) -> SandboxReport:
     made_with = run.manifest.get("python")
     if forced and made_with and str(made_with) != version:
         message = (
-            f"the manifest says the pickle was made with Python {made_with}, but it"
+            f"the manifest records that the pickle was made with Python {made_with}, but it"
             f" was run under {version}; upload it with the Python {made_with} image"
         )
         extra.append(Reason("python_mismatch", "warn", message))

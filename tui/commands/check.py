@@ -23,27 +23,42 @@ def _progress_printer(enabled: bool):
 @click.command()
 @click.argument("pickle_path", metavar="PICKLE", type=click.Path(dir_okay=False))
 @click.option(
-    "--python", "python", metavar="3.X",
+    "--python",
+    "python",
+    metavar="3.X",
     help="Runner Python version to use (default: the manifest's, else found by trial).",
 )
 @click.option(
-    "--live", "live_path", type=click.Path(dir_okay=False),
+    "--live",
+    "live_path",
+    type=click.Path(dir_okay=False),
     help="Live features file (parquet, csv or pickle); default: synthetic live data.",
 )
 @click.option(
-    "--benchmarks", "benchmarks_path", type=click.Path(dir_okay=False),
+    "--benchmarks",
+    "benchmarks_path",
+    type=click.Path(dir_okay=False),
     help="Live benchmark models file; default: synthetic benchmark columns.",
 )
 @click.option(
-    "--memory-limit", type=click.FloatRange(min=0, min_open=True), default=4.0,
-    show_default=True, help="Memory limit in GiB.",
+    "--memory-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=4.0,
+    show_default=True,
+    help="Memory limit in GiB.",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=600.0,
-    show_default=True, help="Time limit for loading and predicting, in seconds.",
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=600.0,
+    show_default=True,
+    help="Time limit for loading and predicting, in seconds.",
 )
 @click.option(
-    "--cpus", type=click.IntRange(min=1), default=1, show_default=True,
+    "--cpus",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
     help="CPUs the pickle may use.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -64,7 +79,9 @@ def check(
     from core.errors import WizardError
     from core.sandbox import Limits, render_text, run_sandbox
 
-    limits = Limits(cpus=cpus, memory_bytes=int(memory_limit * 1024**3), timeout_s=timeout)
+    limits = Limits(
+        cpus=cpus, memory_bytes=int(memory_limit * 1024**3), timeout_s=timeout
+    )
     try:
         report = run_sandbox(
             pickle_path,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 
 from tui.commands.common import environment_options, open_environment, report_errors
@@ -35,6 +38,21 @@ def run(demo, api_url, data_dir, model, data_version, feature_set, preset, trees
         remove_webhook=remove_webhook,
         status_timeout=status_timeout,
     )
+    cancel = cancel_on_interrupt()
     with open_environment(demo, api_url, data_dir) as env:
         session = WizardSession.open(env)
-        run_flow(session, options, echo=click.echo)
+        run_flow(session, options, echo=click.echo, cancel=cancel)
+
+
+def cancel_on_interrupt() -> threading.Event:
+    """Make the first Ctrl-C stop the current step cleanly; a second one forces."""
+    cancel = threading.Event()
+
+    def interrupted(_signum, _frame) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        click.echo("Stopping after the current step's clean-up (Ctrl-C again forces).", err=True)
+
+    signal.signal(signal.SIGINT, interrupted)
+    return cancel

@@ -13,20 +13,64 @@ from tui.commands.common import report_errors
 
 @click.command()
 @click.argument("pickle_path", metavar="PICKLE", type=click.Path(dir_okay=False))
-@click.option("--model", "model_name", required=True, metavar="NAME", help="Classic model slot to upload to.")
-@click.option("--data-version", metavar="VERSION", help="Data version Numerai runs the model on (default: the manifest's, else Numerai's default).")
-@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Accept that Numerai can read the uploaded pipeline.")
-@click.option("--remove-webhook", is_flag=True, help="Remove the slot's Numerai Compute webhook if it has one.")
-@click.option("--api-url", metavar="URL", help="Numerai API address (default: the real API).")
-@click.option("--demo", is_flag=True, help="Upload to a local stand-in of the API started for this command.")
-@click.option("--status-timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for Numerai's validation status.")
+@click.option(
+    "--model",
+    "model_name",
+    required=True,
+    metavar="NAME",
+    help="Classic model slot to upload to.",
+)
+@click.option(
+    "--data-version",
+    metavar="VERSION",
+    help="Data version Numerai runs the model on "
+    "(default: the manifest's, else Numerai's default).",
+)
+@click.option(
+    "--yes",
+    "-y",
+    "assume_yes",
+    is_flag=True,
+    help="Accept that Numerai can read the uploaded pipeline.",
+)
+@click.option(
+    "--remove-webhook",
+    is_flag=True,
+    help="Remove the slot's Numerai Compute webhook if it has one.",
+)
+@click.option(
+    "--api-url", metavar="URL", help="Numerai API address (default: the real API)."
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Upload to a local stand-in of the API started for this command.",
+)
+@click.option(
+    "--status-timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for Numerai's validation status.",
+)
 @report_errors
-def upload(pickle_path, model_name, data_version, assume_yes, remove_webhook, api_url, demo, status_timeout):
+def upload(
+    pickle_path,
+    model_name,
+    data_version,
+    assume_yes,
+    remove_webhook,
+    api_url,
+    demo,
+    status_timeout,
+):
     """Upload a pickle to a model slot and report Numerai's validation status."""
     from core.upload_command import UploadRequest, run_upload
 
     if demo and api_url:
-        raise click.UsageError("--demo starts its own API; do not combine it with --api-url.")
+        raise click.UsageError(
+            "--demo starts its own API; do not combine it with --api-url."
+        )
     request = UploadRequest(
         pickle_path=Path(pickle_path),
         model_name=model_name,

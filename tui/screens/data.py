@@ -47,11 +47,11 @@ the time and memory of a prediction in Numerai's runner (1 CPU, 4 GB,
 
     def on_mount(self) -> None:
         super().on_mount()
-        from core.training import PRESETS
+        from core.presets import PRESETS
 
         presets = self.query_one("#preset", OptionList)
         for name, preset in PRESETS.items():
-            presets.add_option(Option(f"{name}: {preset['description']}", id=name))
+            presets.add_option(Option(f"{name}: {preset.description}", id=name))
         names = list(PRESETS)
         presets.highlighted = names.index(self.session.preset) if self.session.preset in names else 0
 

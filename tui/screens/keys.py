@@ -11,6 +11,18 @@ from tui.messages import WorkFinished
 from tui.screens.base import StepScreen
 
 
+def describe_source(found) -> str:
+    if found.source == "demo":
+        return "The stand-in's demo keys are filled in; your real keys are not read."
+    places = {
+        "environment": "NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY",
+        "config": "the wizard's key file",
+        "numerai-cli": "numerai-cli's key file; Check keys imports them",
+    }
+    where = f" ({found.path})" if found.path else ""
+    return f"Keys found in {places.get(found.source, found.source)}{where}."
+
+
 class KeysScreen(StepScreen):
     STEP = Step.KEYS
     HELP = """\
@@ -32,8 +44,12 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
             classes="lead",
         )
         yield Static("", id="source", classes="hint")
-        yield Input(placeholder="Public id", id="public-id")
-        yield Input(placeholder="Secret key", password=True, id="secret-key")
+        public_id = Input(placeholder="32 characters", id="public-id")
+        public_id.border_title = "Public id"
+        yield public_id
+        secret = Input(placeholder="64 characters, shown as dots", password=True, id="secret-key")
+        secret.border_title = "Secret key"
+        yield secret
         yield Checkbox("Save the keys for next time (file mode 0600)", value=True, id="save")
         yield Static("", id="result")
 
@@ -47,8 +63,7 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
         if found is not None:
             self.query_one("#public-id", Input).value = found.keys.public_id
             self.query_one("#secret-key", Input).value = found.keys.secret_key
-            where = f" ({found.path})" if found.path else ""
-            self.query_one("#source", Static).update(f"Keys found: {found.source}{where}.")
+            self.query_one("#source", Static).update(describe_source(found))
             self.query_one("#save", Checkbox).value = found.source != "environment"
             self.query_one("#check", Button).focus()
             self.check_keys()
