@@ -1,7 +1,7 @@
 """Memory and time estimates for training here and for inference in Numerai's runner.
 
-The formulas follow what the wizard holds in memory at its peak (LightGBM's
-one byte per binned cell, the float64 bin sample, one float32 row batch, a
+The formulas follow what the wizard keeps in memory at its peak (LightGBM's
+one byte per binned cell, the bin sample, one float32 row batch, a
 few arrays per row) plus constants measured with `benchmarks/bench_training.py`
 and child-process peak RSS on a 2-core, 24 GB Linux machine with Python 3.11
 and lightgbm 4.6.0. They are estimates: other machines, libraries and
@@ -46,8 +46,8 @@ RUNNER_MEMORY_BYTES = 4 * GB
 RUNNER_SECONDS = 600
 RUNNER_LIVE_ROWS = 6000
 RUNNER_BASE_BYTES = 190 * MB
-# Measured: a pickled LightGBM model takes about 130 bytes per leaf; loaded,
-# the pickle, the model text and the parsed trees are about three times that.
+# Measured: a pickled LightGBM model takes about 130 bytes per leaf. Once
+# loaded, the pickle, the model text and the parsed trees take about three times that.
 MODEL_BYTES_PER_LEAF = 130
 MODEL_LOADED_FACTOR = 3
 
@@ -118,7 +118,7 @@ def train_peak_bytes(
         int(booster_params(params).get("bin_construct_sample_cnt", BIN_SAMPLE_ROWS)),
     )
     dataset = rows * n_features
-    # LightGBM holds the sample as a list of float64 rows and as an array at once.
+    # The float32 sample rows, plus LightGBM's float64 copy of their values with indices.
     sampling = sample * n_features * 8 * 2
     batch = STREAM_BATCH_ROWS * n_features * 9
     histograms = leaves * n_features * BINS_PER_FEATURE * HISTOGRAM_ENTRY_BYTES

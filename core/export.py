@@ -3,9 +3,8 @@
 The runner loads the pickle with `pandas.read_pickle` and calls
 `predict(live_features, live_benchmark_models)`. It has only its pinned
 libraries installed, not this package, so the pickled function refers to
-nothing in `core`: it is built by `_make_predict`, whose closure holds only
-the Booster and the ordered feature list, and it imports pandas and numpy
-itself.
+nothing in `core`. `_make_predict` builds it as a closure over only the
+Booster and the ordered feature list, and it imports pandas and numpy itself.
 """
 
 from __future__ import annotations
@@ -24,7 +23,14 @@ from core import paths
 log = logging.getLogger(__name__)
 
 # The libraries whose versions must match the runner's pins for the pickle to load.
-PICKLED_LIBRARIES = ("cloudpickle", "lightgbm", "numpy", "pandas", "pyarrow", "scikit-learn")
+PICKLED_LIBRARIES = (
+    "cloudpickle",
+    "lightgbm",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scikit-learn",
+)
 
 
 @dataclass

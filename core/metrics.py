@@ -70,7 +70,9 @@ def summarize(per_era, rows: int = 0) -> ValidationMetrics:
     """
     values = per_era.to_numpy()
     cumulative = per_era.cumsum()
-    drawdown = (cumulative.cummax().clip(lower=0.0) - cumulative).max() if len(values) else 0.0
+    drawdown = (
+        (cumulative.cummax().clip(lower=0.0) - cumulative).max() if len(values) else 0.0
+    )
     mean = float(values.mean()) if len(values) else 0.0
     std = float(values.std(ddof=1)) if len(values) > 1 else 0.0
     return ValidationMetrics(
@@ -87,4 +89,6 @@ def summarize(per_era, rows: int = 0) -> ValidationMetrics:
 
 def validation_metrics(predictions, targets, eras) -> ValidationMetrics:
     """Score predictions per era and summarize them."""
-    return summarize(per_era_correlation(predictions, targets, eras), rows=len(predictions))
+    return summarize(
+        per_era_correlation(predictions, targets, eras), rows=len(predictions)
+    )

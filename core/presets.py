@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Keys that set the number of boosting rounds; LightGBM treats them as aliases.
-ROUND_KEYS = ("n_estimators", "num_boost_round", "num_iterations", "num_trees", "num_rounds", "num_round")
+ROUND_KEYS = (
+    "n_estimators",
+    "num_boost_round",
+    "num_iterations",
+    "num_trees",
+    "num_rounds",
+    "num_round",
+)
 # 20,000 rows are plenty to find bin edges: Numerai features take five values.
 BIN_SAMPLE_ROWS = 20_000
 
@@ -63,7 +70,7 @@ def preset_params(name: str, overrides: dict | None = None) -> dict:
 
 
 def tree_count(params: dict) -> int:
-    """Return the number of boosting rounds that `params` asks for (100 if none)."""
+    """Return the number of boosting rounds that `params` sets (100 if none)."""
     for key in ROUND_KEYS:
         if key in params:
             return int(params[key])

@@ -197,7 +197,7 @@ class WizardSession:
         return [version.name for version in versions_from_dataset_names(listing)]
 
     def version_dir(self, version: str) -> Path:
-        """Return the folder that holds (or will hold) a data version's files."""
+        """Return the folder that contains (or will contain) a data version's files."""
         from core.data.catalog import version_dir
 
         if self.env.local_data_dir is not None:

@@ -43,7 +43,7 @@ STAGES = ("loading", "building dataset", "training", "validating")
 
 @dataclass
 class TrainConfig:
-    """What to train: data folder, feature set, LightGBM parameters, era sampling."""
+    """A training run's data folder, feature set, LightGBM parameters and era sampling."""
 
     data_dir: Path
     feature_set: str
@@ -98,7 +98,9 @@ class _Reporter:
 
     def check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled(f"Training was cancelled during {self.stage or 'start-up'}.")
+            raise Cancelled(
+                f"Training was cancelled during {self.stage or 'start-up'}."
+            )
 
     def enter(self, stage: str) -> None:
         now = time.monotonic()
@@ -116,7 +118,10 @@ class _Reporter:
         self.trees_done = trees_done
         self.check_cancel()
         now = time.monotonic()
-        if now - self.last_sent >= PROGRESS_INTERVAL_S or trees_done == self.trees_total:
+        if (
+            now - self.last_sent >= PROGRESS_INTERVAL_S
+            or trees_done == self.trees_total
+        ):
             self._send(now)
 
     def _send(self, now: float) -> None:
@@ -128,7 +133,9 @@ class _Reporter:
         if self.stage == "training" and self.trees_done:
             per_tree = (now - self.stage_started) / self.trees_done
             eta = per_tree * (self.trees_total - self.trees_done)
-        self.progress(TrainProgress(self.trees_done, self.trees_total, elapsed, eta, self.stage))
+        self.progress(
+            TrainProgress(self.trees_done, self.trees_total, elapsed, eta, self.stage)
+        )
 
 
 def train_model(
@@ -149,7 +156,9 @@ def train_model(
     features, selection = _load_training_rows(folder, config)
 
     reporter.enter("building dataset")
-    dataset, sequence = _build_dataset(folder / "train.parquet", features, selection, config, cancel)
+    dataset, sequence = _build_dataset(
+        folder / "train.parquet", features, selection, config, cancel
+    )
 
     reporter.enter("training")
     booster = _train_booster(dataset, config.params, trees, reporter)
@@ -180,9 +189,13 @@ def _load_training_rows(folder: Path, config: TrainConfig):
     from core.data.loading import open_parquet, require_columns, select_rows
 
     features_json = folder / "features.json"
-    features = features_of_set(read_feature_sets(features_json), config.feature_set, features_json)
+    features = features_of_set(
+        read_feature_sets(features_json), config.feature_set, features_json
+    )
     train_path = folder / "train.parquet"
-    require_columns(open_parquet(train_path), train_path, features + ["era", config.target])
+    require_columns(
+        open_parquet(train_path), train_path, features + ["era", config.target]
+    )
 
     selection = select_rows(train_path, config.target, era_step=config.era_step)
     if selection.n_rows == 0:
@@ -192,7 +205,10 @@ def _load_training_rows(folder: Path, config: TrainConfig):
         )
     log.info(
         "Training on %s rows, %s eras, %s features (%s)",
-        selection.n_rows, len(selection.eras_used), len(features), config.feature_set,
+        selection.n_rows,
+        len(selection.eras_used),
+        len(features),
+        config.feature_set,
     )
     return features, selection
 
@@ -215,7 +231,9 @@ def _build_dataset(path: Path, features, selection, config: TrainConfig, cancel)
     rng = np.random.default_rng(int(params.get("seed", 0)))
     sample_index = np.sort(rng.choice(len(sequence), size=sample_rows, replace=False))
     sample = sequence[sample_index.tolist()]
-    reference = lgb.Dataset(sample, feature_name=features, params=params, free_raw_data=True)
+    reference = lgb.Dataset(
+        sample, feature_name=features, params=params, free_raw_data=True
+    )
     reference.construct()
     del sample
 
@@ -246,13 +264,24 @@ def _train_booster(dataset, params: dict, trees: int, reporter: _Reporter):
     )
 
 
-def _validate(booster, folder: Path, features, train_selection, config: TrainConfig, cancel):
+def _validate(
+    booster, folder: Path, features, train_selection, config: TrainConfig, cancel
+):
     from core.validation import score_validation
 
     path = folder / "validation.parquet"
     if not path.is_file():
         log.warning("No validation file at %s; skipping validation", path)
-        return None, f"No validation.parquet in {folder}, so the model was not validated."
+        return (
+            None,
+            f"No validation.parquet in {folder}, so the model was not validated.",
+        )
     return score_validation(
-        booster, path, features, config.target, train_selection.last_era, EMBARGO_ERAS, cancel
+        booster,
+        path,
+        features,
+        config.target,
+        train_selection.last_era,
+        EMBARGO_ERAS,
+        cancel,
     )

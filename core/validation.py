@@ -32,7 +32,9 @@ def predict_rows(booster, path: Path, features: list[str], positions, cancel=Non
         end = first_row + len(matrix)
         stop = done + int(np.searchsorted(positions[done:], end, side="left"))
         if stop > done:
-            predictions[done:stop] = booster.predict(matrix[positions[done:stop] - first_row])
+            predictions[done:stop] = booster.predict(
+                matrix[positions[done:stop] - first_row]
+            )
         done = stop
         if done == len(positions):
             break
@@ -50,22 +52,30 @@ def score_validation(
 ) -> tuple[ValidationMetrics | None, str]:
     """Score the `validation` rows of `path` after the embargo; return (metrics, note).
 
-    The note is "" when validation ran, else it says why there are no metrics.
+    The note is "" when validation ran, else it states why there are no metrics.
     """
     from core.data.loading import select_rows
 
     after = first_validation_era(last_train_era, embargo_eras)
     if after is None:
-        return None, f"Eras are not numbered (last training era {last_train_era!r}), so the embargo cannot be applied."
+        return (
+            None,
+            f"Eras are not numbered (last training era {last_train_era!r}), so the embargo cannot be applied.",
+        )
     selection = select_rows(path, target, data_type="validation", era_after=after)
     if selection.n_rows == 0:
         log.warning("No validation rows after era %s in %s", after, path)
-        return None, f"No validation rows with targets after era {after} in {path.name}."
+        return (
+            None,
+            f"No validation rows with targets after era {after} in {path.name}.",
+        )
 
     predictions = predict_rows(booster, path, features, selection.positions, cancel)
     metrics = validation_metrics(predictions, selection.target, selection.eras)
     log.info(
         "Validation: %s eras, mean corr %.4f, sharpe %.2f",
-        len(metrics.eras), metrics.mean, metrics.sharpe,
+        len(metrics.eras),
+        metrics.mean,
+        metrics.sharpe,
     )
     return metrics, ""

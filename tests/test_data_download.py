@@ -86,7 +86,9 @@ def _sha(path):
 
 def test_download_complete_file(server, tmp_path):
     updates = []
-    [path] = download_files(_url_for(server), ["v5.2/train.parquet"], tmp_path, progress=updates.append)
+    [path] = download_files(
+        _url_for(server), ["v5.2/train.parquet"], tmp_path, progress=updates.append
+    )
     assert path == tmp_path / "v5.2" / "train.parquet"
     assert _sha(path) == hashlib.sha256(PAYLOAD).hexdigest()
     assert not path.with_name("train.parquet.part").exists()
@@ -119,7 +121,9 @@ def test_repeated_cuts_fail_keeping_part(server, tmp_path, monkeypatch):
         download_files(_url_for(server), ["v5.2/train.parquet"], tmp_path)
     assert "resumed" in caught.value.hint
     # Each attempt keeps the whole chunks it read: 256 KiB twice.
-    assert (tmp_path / "v5.2" / "train.parquet.part").stat().st_size == 2 * download.CHUNK_BYTES
+    assert (
+        tmp_path / "v5.2" / "train.parquet.part"
+    ).stat().st_size == 2 * download.CHUNK_BYTES
     assert not (tmp_path / "v5.2" / "train.parquet").exists()
 
 
@@ -131,7 +135,13 @@ def test_cancel_keeps_only_part(server, tmp_path):
             cancel.set()
 
     with pytest.raises(Cancelled):
-        download_files(_url_for(server), ["v5.2/train.parquet"], tmp_path, progress=on_progress, cancel=cancel)
+        download_files(
+            _url_for(server),
+            ["v5.2/train.parquet"],
+            tmp_path,
+            progress=on_progress,
+            cancel=cancel,
+        )
     names = sorted(p.name for p in (tmp_path / "v5.2").iterdir())
     assert names == ["train.parquet.part"]
 
@@ -166,5 +176,7 @@ def test_full_part_file_finishes_on_416(server, tmp_path):
 
 
 def test_http_error_names_file(server, tmp_path):
-    with pytest.raises(DownloadError, match=r"v5.2/missing.parquet failed with HTTP 404"):
+    with pytest.raises(
+        DownloadError, match=r"v5.2/missing.parquet failed with HTTP 404"
+    ):
         download_files(_url_for(server), ["v5.2/missing.parquet"], tmp_path)

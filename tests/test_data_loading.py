@@ -10,9 +10,19 @@ import pandas as pd
 import pytest
 
 from core.data import DataError
-from core.data.catalog import files_for_training, local_versions, version_dir, versions_from_dataset_names
+from core.data.catalog import (
+    files_for_training,
+    local_versions,
+    version_dir,
+    versions_from_dataset_names,
+)
 from core.data.features import feature_set_sizes, features_of_set, read_feature_sets
-from core.data.loading import iter_feature_batches, parquet_row_count, read_columns, select_rows
+from core.data.loading import (
+    iter_feature_batches,
+    parquet_row_count,
+    read_columns,
+    select_rows,
+)
 from core.data.synthetic import generate_dataset
 
 
@@ -107,7 +117,12 @@ def test_select_rows_era_step(folder):
 
 
 def test_select_rows_validation_after_era(folder):
-    selection = select_rows(folder / "validation.parquet", "target", data_type="validation", era_after="0124")
+    selection = select_rows(
+        folder / "validation.parquet",
+        "target",
+        data_type="validation",
+        era_after="0124",
+    )
     assert min(selection.eras_used) == "0125"
     assert not np.isnan(selection.target).any()
 
@@ -119,8 +134,15 @@ def test_invalid_era_step(folder):
 
 def test_feature_batches_match_pandas(folder):
     features = read_feature_sets(folder / "features.json")["medium"][::-1]
-    expected = pd.read_parquet(folder / "train.parquet", columns=features).to_numpy(np.float32)
-    parts = [matrix for _, matrix in iter_feature_batches(folder / "train.parquet", features, batch_rows=1000)]
+    expected = pd.read_parquet(folder / "train.parquet", columns=features).to_numpy(
+        np.float32
+    )
+    parts = [
+        matrix
+        for _, matrix in iter_feature_batches(
+            folder / "train.parquet", features, batch_rows=1000
+        )
+    ]
     assert all(len(p) <= 1000 for p in parts)
     np.testing.assert_array_equal(np.vstack(parts), expected)
 
@@ -129,16 +151,22 @@ def test_sequence_rows_match_pandas(folder):
     from core.data.sequence import ParquetSequence
 
     features = read_feature_sets(folder / "features.json")["small"]
-    expected = pd.read_parquet(folder / "train.parquet", columns=features).to_numpy(np.float32)
+    expected = pd.read_parquet(folder / "train.parquet", columns=features).to_numpy(
+        np.float32
+    )
     positions = np.arange(5, 18000, 7)
-    sequence = ParquetSequence(folder / "train.parquet", features, positions, batch_rows=512)
+    sequence = ParquetSequence(
+        folder / "train.parquet", features, positions, batch_rows=512
+    )
     assert len(sequence) == len(positions)
     np.testing.assert_array_equal(sequence[0:100], expected[positions[:100]])
     np.testing.assert_array_equal(sequence[2000], expected[positions[2000]])
     # Going back to an earlier row restarts the reader.
     np.testing.assert_array_equal(sequence[3], expected[positions[3]])
     assert sequence[3].dtype == np.float64
-    np.testing.assert_array_equal(sequence[len(sequence) - 50 : len(sequence)], expected[positions[-50:]])
+    np.testing.assert_array_equal(
+        sequence[len(sequence) - 50 : len(sequence)], expected[positions[-50:]]
+    )
 
 
 def test_versions_from_dataset_names():

@@ -13,7 +13,13 @@ import pytest
 from core.data import synthetic
 from core.data.synthetic import generate_dataset, shape_with
 
-FILES = ["features.json", "live.parquet", "live_benchmark_models.parquet", "train.parquet", "validation.parquet"]
+FILES = [
+    "features.json",
+    "live.parquet",
+    "live_benchmark_models.parquet",
+    "train.parquet",
+    "validation.parquet",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +28,9 @@ def small(tmp_path_factory):
 
 
 def _digests(folder):
-    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in FILES}
+    return {
+        name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in FILES
+    }
 
 
 def test_generate_writes_all_files(small):
@@ -73,9 +81,10 @@ def test_validation_has_test_rows_without_targets(small):
     assert kinds.count()["validation"] > 0
     assert kinds.count()["test"] == 0
     assert validation["era"].min() == "0121"
-    assert validation.loc[validation["data_type"] == "test", "era"].min() > validation.loc[
-        validation["data_type"] == "validation", "era"
-    ].max()
+    assert (
+        validation.loc[validation["data_type"] == "test", "era"].min()
+        > validation.loc[validation["data_type"] == "validation", "era"].max()
+    )
 
 
 def test_live_and_benchmarks_align(small):
@@ -89,14 +98,19 @@ def test_live_and_benchmarks_align(small):
 
 
 def test_ids_unique_across_files(small):
-    ids = [pd.read_parquet(small / name, columns=[]).index for name in ("train.parquet", "validation.parquet", "live.parquet")]
+    ids = [
+        pd.read_parquet(small / name, columns=[]).index
+        for name in ("train.parquet", "validation.parquet", "live.parquet")
+    ]
     combined = ids[0].append(ids[1]).append(ids[2])
     assert combined.is_unique
 
 
 def test_large_shape_streams_in_batches(tmp_path, monkeypatch):
     monkeypatch.setattr(synthetic, "BATCH_ROWS", 1000)
-    shape = shape_with("small", train_eras=20, rows_per_era=300, n_all=2748, n_medium=705, n_small=42)
+    shape = shape_with(
+        "small", train_eras=20, rows_per_era=300, n_all=2748, n_medium=705, n_small=42
+    )
     folder = generate_dataset(tmp_path, shape=shape)
     metadata = pq.ParquetFile(folder / "train.parquet").metadata
     assert metadata.num_rows == 6000

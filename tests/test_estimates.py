@@ -16,7 +16,9 @@ from core.presets import preset_params
 
 
 def test_memory_estimate_within_25_percent_of_measured(tmp_path):
-    shape = shape_with("medium", train_eras=60, rows_per_era=500, validation_eras=6, live_rows=200)
+    shape = shape_with(
+        "medium", train_eras=60, rows_per_era=500, validation_eras=6, live_rows=200
+    )
     generate_dataset(tmp_path, shape=shape)
     params = preset_params("example", {"n_estimators": 30})
     script = textwrap.dedent(
@@ -28,18 +30,27 @@ def test_memory_estimate_within_25_percent_of_measured(tmp_path):
         print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
         """
     )
-    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
     assert completed.returncode == 0, completed.stderr
     measured = json.loads(completed.stdout.strip().splitlines()[-1])
 
-    estimate = estimate_for_feature_set(tmp_path, "all", params, available_bytes=16 * GB)
+    estimate = estimate_for_feature_set(
+        tmp_path, "all", params, available_bytes=16 * GB
+    )
     assert estimate.train_rows == 30000
     assert estimate.n_features == 600
-    assert abs(estimate.train_peak_bytes - measured) / measured < 0.25, (estimate.train_peak_bytes, measured)
+    assert abs(estimate.train_peak_bytes - measured) / measured < 0.25, (
+        estimate.train_peak_bytes,
+        measured,
+    )
 
 
 def test_full_v52_all_fits_16_gb():
-    estimate = estimate_for_feature_set("v5.2", "all", preset_params("example"), available_bytes=16 * GB)
+    estimate = estimate_for_feature_set(
+        "v5.2", "all", preset_params("example"), available_bytes=16 * GB
+    )
     assert estimate.train_rows == 2_750_000
     assert estimate.n_features == 2748
     assert estimate.fits_machine
@@ -48,14 +59,20 @@ def test_full_v52_all_fits_16_gb():
 
 
 def test_too_little_memory_warns():
-    estimate = estimate_resources(2_750_000, 2748, preset_params("example"), available_bytes=4 * GB)
+    estimate = estimate_resources(
+        2_750_000, 2748, preset_params("example"), available_bytes=4 * GB
+    )
     assert not estimate.fits_machine
     assert "era step" in estimate.warnings[0]
 
 
 def test_era_step_reduces_memory():
-    full = estimate_resources(2_750_000, 2748, preset_params("example"), available_bytes=None)
-    fourth = estimate_resources(2_750_000, 2748, preset_params("example"), era_step=4, available_bytes=None)
+    full = estimate_resources(
+        2_750_000, 2748, preset_params("example"), available_bytes=None
+    )
+    fourth = estimate_resources(
+        2_750_000, 2748, preset_params("example"), era_step=4, available_bytes=None
+    )
     assert fourth.train_rows == 687_500
     assert fourth.train_peak_bytes < full.train_peak_bytes / 2
 
@@ -75,5 +92,7 @@ def test_unknown_set_without_features_json():
 def test_published_shape_with_features_json(tmp_path):
     path = tmp_path / "features.json"
     path.write_text(json.dumps({"feature_sets": {"rain": ["feature_a", "feature_b"]}}))
-    estimate = estimate_for_feature_set("v5.2", "rain", preset_params("quick"), features_json=path)
+    estimate = estimate_for_feature_set(
+        "v5.2", "rain", preset_params("quick"), features_json=path
+    )
     assert estimate.n_features == 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import subprocess
 import sys
 import textwrap
@@ -24,7 +23,9 @@ from core.training import TrainConfig, train_model
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("export")
     folder = generate_dataset(root, seed=2)
-    result = train_model(TrainConfig(root, "small", preset_params("quick", {"n_estimators": 20})))
+    result = train_model(
+        TrainConfig(root, "small", preset_params("quick", {"n_estimators": 20}))
+    )
     return result, folder
 
 
@@ -79,7 +80,11 @@ def test_pickle_runs_isolated_without_core(exported, trained, tmp_path):
         """
     )
     completed = subprocess.run(
-        [sys.executable, "-I", "-c", script], cwd=work, capture_output=True, text=True, timeout=120
+        [sys.executable, "-I", "-c", script],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "ok 600"
@@ -108,17 +113,32 @@ def test_predictions_ranked_per_era(exported, trained):
 
 def test_two_parameter_signature(exported):
     model = pd.read_pickle(exported.pickle_path)
-    assert list(inspect.signature(model).parameters) == ["live_features", "live_benchmark_models"]
+    assert list(inspect.signature(model).parameters) == [
+        "live_features",
+        "live_benchmark_models",
+    ]
 
 
 def test_manifest_contents(exported, trained):
     result, _ = trained
     manifest = read_manifest(exported.pickle_path)
     assert manifest == exported.manifest
-    assert exported.manifest_path == exported.pickle_path.with_name("model.manifest.json")
-    assert manifest["sha256"] == hashlib.sha256(exported.pickle_path.read_bytes()).hexdigest()
+    assert exported.manifest_path == exported.pickle_path.with_name(
+        "model.manifest.json"
+    )
+    assert (
+        manifest["sha256"]
+        == hashlib.sha256(exported.pickle_path.read_bytes()).hexdigest()
+    )
     assert manifest["python"] == f"{sys.version_info.major}.{sys.version_info.minor}"
-    assert set(manifest["libraries"]) == {"cloudpickle", "lightgbm", "numpy", "pandas", "pyarrow", "scikit-learn"}
+    assert set(manifest["libraries"]) == {
+        "cloudpickle",
+        "lightgbm",
+        "numpy",
+        "pandas",
+        "pyarrow",
+        "scikit-learn",
+    }
     assert manifest["feature_set"] == "small"
     assert manifest["features_count"] == 20
     assert manifest["data_version"] == "v5.2"

@@ -20,7 +20,8 @@ def test_per_era_matches_numerai_corr():
     for era in scores.index:
         mask = eras == era
         expected = numerai_corr(
-            pd.DataFrame({"p": predictions[mask]}), pd.Series(targets[mask], name="target")
+            pd.DataFrame({"p": predictions[mask]}),
+            pd.Series(targets[mask], name="target"),
         )["p"]
         assert scores[era] == pytest.approx(expected)
     assert (scores > 0).all()

@@ -313,3 +313,20 @@ def test_export_model_pickle_passes(tmp_path):
     assert report.verdict in ("pass", "warn"), render_text(report)
     assert report.python == "3.11"
     assert report.rows == 6000
+
+
+def test_child_environment_has_no_keys(tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMERAI_SECRET_KEY", "S" * 64)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    source = (
+        "import os, sys\n"
+        "def predict(live):\n"
+        "    names = ('NUMERAI', 'PYTHONPATH')\n"
+        "    leaked = [k for k in os.environ if k.startswith(names)]\n"
+        "    raise RuntimeError(f'leaked={leaked} home={os.environ.get(\"HOME\")}')\n"
+    )
+    report = run_sandbox(make_pickle(tmp_path, source))
+
+    message = report.reasons[0].message
+    assert "leaked=[]" in message
+    assert "numerai-sandbox-" in message

@@ -26,7 +26,9 @@ def data_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def quick_result(data_dir):
     updates = []
-    result = train_model(TrainConfig(data_dir, "small", preset_params("quick")), progress=updates.append)
+    result = train_model(
+        TrainConfig(data_dir, "small", preset_params("quick")), progress=updates.append
+    )
     return result, updates
 
 
@@ -67,12 +69,20 @@ def test_same_model_as_bare_lightgbm(data_dir, quick_result):
         lgb.Dataset(train[features], label=train["target"]),
         num_boost_round=tree_count(params),
     )
-    live = pd.read_parquet(folder / "live.parquet", columns=features).to_numpy(np.float32)
-    np.testing.assert_allclose(result.model.predict(live), bare.predict(live), rtol=1e-6, atol=1e-9)
+    live = pd.read_parquet(folder / "live.parquet", columns=features).to_numpy(
+        np.float32
+    )
+    np.testing.assert_allclose(
+        result.model.predict(live), bare.predict(live), rtol=1e-6, atol=1e-9
+    )
 
 
 def test_era_step_uses_fewer_rows(data_dir):
-    result = train_model(TrainConfig(data_dir, "small", preset_params("quick", {"n_estimators": 5}), era_step=4))
+    result = train_model(
+        TrainConfig(
+            data_dir, "small", preset_params("quick", {"n_estimators": 5}), era_step=4
+        )
+    )
     assert result.train_eras == 30
     assert result.train_rows == 30 * 150
 
@@ -84,7 +94,9 @@ def test_cancel_during_training(data_dir):
         if update.stage == "training" and update.trees_done >= 3:
             cancel.set()
 
-    config = TrainConfig(data_dir, "small", preset_params("example", {"n_estimators": 5000}))
+    config = TrainConfig(
+        data_dir, "small", preset_params("example", {"n_estimators": 5000})
+    )
     with pytest.raises(Cancelled, match="during training"):
         train_model(config, progress=on_progress, cancel=cancel)
 
@@ -93,7 +105,9 @@ def test_cancel_before_start(data_dir):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        train_model(TrainConfig(data_dir, "small", preset_params("quick")), cancel=cancel)
+        train_model(
+            TrainConfig(data_dir, "small", preset_params("quick")), cancel=cancel
+        )
 
 
 def test_unknown_feature_set(data_dir):
@@ -108,7 +122,9 @@ def test_missing_validation_file_gives_note(data_dir, tmp_path):
     folder.mkdir()
     for name in ("features.json", "train.parquet"):
         shutil.copy(data_dir / "v5.2" / name, folder / name)
-    result = train_model(TrainConfig(tmp_path, "small", preset_params("quick", {"n_estimators": 3})))
+    result = train_model(
+        TrainConfig(tmp_path, "small", preset_params("quick", {"n_estimators": 3}))
+    )
     assert result.metrics is None
     assert "validation.parquet" in result.validation_note
 

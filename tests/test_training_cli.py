@@ -25,8 +25,20 @@ def data_dir(tmp_path_factory):
 def test_train_writes_pickle_and_prints_scores(data_dir, tmp_path):
     out = tmp_path / "model.pkl"
     completed = subprocess.run(
-        COMMAND + ["--data-dir", str(data_dir), "--feature-set", "small", "--preset", "quick", "--out", str(out)],
-        capture_output=True, text=True, timeout=120,
+        COMMAND
+        + [
+            "--data-dir",
+            str(data_dir),
+            "--feature-set",
+            "small",
+            "--preset",
+            "quick",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     assert out.is_file()
@@ -38,11 +50,23 @@ def test_train_writes_pickle_and_prints_scores(data_dir, tmp_path):
 
 def test_unknown_feature_set_exits_1(data_dir, tmp_path):
     completed = subprocess.run(
-        COMMAND + ["--data-dir", str(data_dir), "--feature-set", "rain", "--out", str(tmp_path / "m.pkl")],
-        capture_output=True, text=True, timeout=120,
+        COMMAND
+        + [
+            "--data-dir",
+            str(data_dir),
+            "--feature-set",
+            "rain",
+            "--out",
+            str(tmp_path / "m.pkl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 1
-    error_lines = [line for line in completed.stderr.splitlines() if line.startswith("Error:")]
+    error_lines = [
+        line for line in completed.stderr.splitlines() if line.startswith("Error:")
+    ]
     assert len(error_lines) == 1
     assert "'rain' not found" in error_lines[0]
     assert "Traceback" not in completed.stderr
@@ -52,9 +76,22 @@ def test_unknown_feature_set_exits_1(data_dir, tmp_path):
 def test_ctrl_c_exits_130_without_files(data_dir, tmp_path):
     out = tmp_path / "model.pkl"
     process = subprocess.Popen(
-        COMMAND + ["--data-dir", str(data_dir), "--feature-set", "all", "--preset", "example",
-                   "--trees", "100000", "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        COMMAND
+        + [
+            "--data-dir",
+            str(data_dir),
+            "--feature-set",
+            "all",
+            "--preset",
+            "example",
+            "--trees",
+            "100000",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     line = ""

@@ -2,34 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import App
 from textual.binding import Binding
 
+from core.environment import Environment
 from core.session import WizardSession
 from core.steps import Step
 
+# Opens the environment (for the demo: starts the stand-in API) in a worker
+# thread, so the first frame is drawn before the data generator loads pandas.
+EnvironmentOpener = Callable[[], Environment]
+
+DEMO_SUBTITLE = "demo: stand-in API on 127.0.0.1, synthetic data"
+
+
+def subtitle_for(env: Environment) -> str:
+    """Return the header's subtitle: where the wizard sends its requests."""
+    return DEMO_SUBTITLE if env.demo else env.api_url
+
 
 class WizardApp(App):
-    """Routes the step screens and asks before quitting during long work."""
+    """Routes the step screens and asks before quitting during long work.
+
+    Give it an open `session`, or an `open_environment` callable that the
+    start-up screen runs in a worker before the first step is shown.
+    """
 
     CSS_PATH = "wizard.tcss"
     TITLE = "Numerai upload wizard"
     BINDINGS = [Binding("ctrl+q", "quit_wizard", "Quit", priority=True)]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self, session: WizardSession) -> None:
+    def __init__(
+        self,
+        session: WizardSession | None = None,
+        *,
+        open_environment: EnvironmentOpener | None = None,
+    ) -> None:
         super().__init__()
+        if session is None and open_environment is None:
+            raise ValueError("WizardApp needs a session or an open_environment callable")
         self.session = session
-        if session.env.demo:
-            self.sub_title = "demo: stand-in API on 127.0.0.1, synthetic data"
-        else:
-            self.sub_title = session.env.api_url
+        self.open_environment = open_environment
+        self.sub_title = subtitle_for(session.env) if session else DEMO_SUBTITLE
 
     def on_mount(self) -> None:
+        if self.session is not None:
+            self.start_steps(self.session)
+            return
+        from tui.screens.starting import StartingScreen
+
+        self.push_screen(StartingScreen(self.open_environment))
+
+    def start_steps(self, session: WizardSession) -> None:
+        """Install the six step screens for `session` and show the first."""
         from tui.screens import SCREENS_BY_STEP
 
+        self.session = session
+        self.sub_title = subtitle_for(session.env)
         for step, screen_class in SCREENS_BY_STEP.items():
             self.install_screen(screen_class(), name=step.name)
-        self.push_screen(Step.KEYS.name)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(Step.KEYS.name)
+        else:
+            self.push_screen(Step.KEYS.name)
 
     def show_step(self, step: Step) -> None:
         self.switch_screen(step.name)
@@ -45,13 +84,11 @@ class WizardApp(App):
         def answered(stop: bool | None) -> None:
             if stop:
                 screen.stop_work()
-                self.call_later(self._exit_when_idle, screen)
+                self.call_later(self._exit_when_idle)
 
-        self.push_screen(
-            ConfirmScreen("Work is still running. Stop it and quit?", "Stop and quit", "Keep working"),
-            answered,
-        )
+        question = "Work is still running. Stop it and quit?"
+        self.push_screen(ConfirmScreen(question, "Stop and quit", "Keep working"), answered)
 
-    async def _exit_when_idle(self, screen) -> None:
+    async def _exit_when_idle(self) -> None:
         await self.workers.wait_for_complete()
         self.exit()

@@ -59,9 +59,14 @@ def version_dir(data_dir: Path, version: str = DEFAULT_VERSION) -> Path:
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise DataError(f"Data folder not found: {data_dir}.", "Pass an existing folder to --data-dir.")
+        raise DataError(
+            f"Data folder not found: {data_dir}.",
+            "Pass an existing folder to --data-dir.",
+        )
     for candidate in (data_dir / version, data_dir):
-        if (candidate / "features.json").is_file() and (candidate / "train.parquet").is_file():
+        if (candidate / "features.json").is_file() and (
+            candidate / "train.parquet"
+        ).is_file():
             return candidate
     found = local_versions(data_dir)
     hint = (

@@ -66,7 +66,9 @@ def download_files(
 
     with requests.Session() as session:
         return [
-            _download_one(session, url_for, name, Path(dest_dir) / name, progress, cancel)
+            _download_one(
+                session, url_for, name, Path(dest_dir) / name, progress, cancel
+            )
             for name in names
         ]
 
@@ -91,8 +93,18 @@ def _download_one(session, url_for, name, final: Path, progress, cancel) -> Path
             total = _fetch_into(session, url, name, part, progress, cancel)
             _finish(part, final, total)
             return final
-        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
-            log.warning("Download of %s interrupted (attempt %s/%s): %s", name, attempt, MAX_ATTEMPTS, error)
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ) as error:
+            log.warning(
+                "Download of %s interrupted (attempt %s/%s): %s",
+                name,
+                attempt,
+                MAX_ATTEMPTS,
+                error,
+            )
             if attempt == MAX_ATTEMPTS:
                 raise DownloadError(
                     f"Download of {name} failed after {MAX_ATTEMPTS} attempts ({type(error).__name__}).",
@@ -104,15 +116,17 @@ def _download_one(session, url_for, name, final: Path, progress, cancel) -> Path
 
 def _check_cancel(cancel, name: str) -> None:
     if cancel is not None and cancel.is_set():
-        raise Cancelled(f"Download of {name} was cancelled; the partial file is kept for resuming.")
+        raise Cancelled(
+            f"Download of {name} was cancelled; the partial file is kept for resuming."
+        )
 
 
 def _already_complete(session, url: str, final: Path) -> bool:
     """Return True when `final` exists with the size the server reports.
 
-    The size comes from a one-byte Range GET (presigned GET URLs reject
-    HEAD); when the server gives no size, the sidecar of an earlier complete
-    download decides.
+    The size comes from a one-byte Range GET, because presigned GET URLs
+    reject HEAD. When the server gives no size, the sidecar of an earlier
+    complete download decides.
     """
     if not final.is_file():
         return False
@@ -128,7 +142,9 @@ def _already_complete(session, url: str, final: Path) -> bool:
 
 
 def _remote_size(session, url: str) -> int | None:
-    with session.get(url, headers={"Range": "bytes=0-0"}, stream=True, timeout=TIMEOUT_S) as response:
+    with session.get(
+        url, headers={"Range": "bytes=0-0"}, stream=True, timeout=TIMEOUT_S
+    ) as response:
         if response.status_code == 206:
             match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
             if match and match.group(3) != "*":
@@ -163,7 +179,7 @@ def _fetch_into(session, url, name, part: Path, progress, cancel) -> int | None:
 
 
 def _total_from_416(response, offset: int, part: Path) -> int | None:
-    # 416 with "bytes */N": the .part already holds N bytes, or more if corrupt.
+    # A 416 with "bytes */N" means the .part file already has N bytes, or more if corrupt.
     match = re.match(r"bytes \*/(\d+)", response.headers.get("Content-Range", ""))
     total = int(match.group(1)) if match else None
     if total != offset:
@@ -177,7 +193,7 @@ def _resume_plan(response, offset: int) -> tuple[int | None, str]:
         match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
         if not match or int(match.group(1)) != offset:
             raise DownloadError(
-                f"Server answered a resume request with an unexpected range ({response.headers.get('Content-Range')!r}).",
+                f"Server returned with an unexpected range ({response.headers.get('Content-Range')!r}).",
                 "Delete the .part file and download again.",
             )
         return (None if match.group(3) == "*" else int(match.group(3))), "ab"
@@ -191,7 +207,9 @@ def _raise_for_status(response, name: str) -> None:
     hint = "The download link may have expired; run the step again."
     if response.status_code == 404:
         hint = "Check the data version name."
-    raise DownloadError(f"Download of {name} failed with HTTP {response.status_code}.", hint)
+    raise DownloadError(
+        f"Download of {name} failed with HTTP {response.status_code}.", hint
+    )
 
 
 def _finish(part: Path, final: Path, total: int | None) -> None:
@@ -209,7 +227,9 @@ def _finish(part: Path, final: Path, total: int | None) -> None:
 def _short_read(name: str, size: int, total: int):
     import requests
 
-    return requests.exceptions.ChunkedEncodingError(f"{name}: got {size} of {total} bytes")
+    return requests.exceptions.ChunkedEncodingError(
+        f"{name}: got {size} of {total} bytes"
+    )
 
 
 class _Meter:
@@ -232,5 +252,9 @@ class _Meter:
         self.last = now
         elapsed = max(now - self.started, 1e-6)
         rate = (self.done - self.start_done) / elapsed
-        eta = (self.total - self.done) / rate if self.total is not None and rate > 0 else None
+        eta = (
+            (self.total - self.done) / rate
+            if self.total is not None and rate > 0
+            else None
+        )
         self.progress(DownloadProgress(self.name, self.done, self.total, rate, eta))

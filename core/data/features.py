@@ -7,7 +7,9 @@ from pathlib import Path
 
 from core.data import DataError
 
-REDOWNLOAD_HINT = "Download the data again, or point --data-dir at a folder of Numerai files."
+REDOWNLOAD_HINT = (
+    "Download the data again, or point --data-dir at a folder of Numerai files."
+)
 
 
 def read_features_json(features_json: Path) -> dict:
@@ -18,13 +20,19 @@ def read_features_json(features_json: Path) -> dict:
     except FileNotFoundError:
         raise DataError(f"Feature list not found: {path}.", REDOWNLOAD_HINT) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DataError(f"Feature list {path} is not valid JSON ({error}).", REDOWNLOAD_HINT) from None
+        raise DataError(
+            f"Feature list {path} is not valid JSON ({error}).", REDOWNLOAD_HINT
+        ) from None
 
     sets = content.get("feature_sets") if isinstance(content, dict) else None
     if not isinstance(sets, dict) or not sets:
-        raise DataError(f"Feature list {path} has no 'feature_sets' object.", REDOWNLOAD_HINT)
+        raise DataError(
+            f"Feature list {path} has no 'feature_sets' object.", REDOWNLOAD_HINT
+        )
     for name, features in sets.items():
-        if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        if not isinstance(features, list) or not all(
+            isinstance(f, str) for f in features
+        ):
             raise DataError(
                 f"Feature set {name!r} in {path} is not a list of column names.",
                 REDOWNLOAD_HINT,
@@ -49,7 +57,9 @@ def feature_set_sizes(source: Path | dict[str, list[str]]) -> dict[str, int]:
     return {name: len(features) for name, features in sets.items()}
 
 
-def features_of_set(feature_sets: dict[str, list[str]], name: str, source: Path | str = "") -> list[str]:
+def features_of_set(
+    feature_sets: dict[str, list[str]], name: str, source: Path | str = ""
+) -> list[str]:
     """Return the features of set `name`, or raise `DataError` listing the sets there are."""
     features = feature_sets.get(name)
     if features is None:
@@ -60,5 +70,8 @@ def features_of_set(feature_sets: dict[str, list[str]], name: str, source: Path 
             f"Choose one of: {available}.",
         )
     if not features:
-        raise DataError(f"Feature set {name!r}{' in ' + str(source) if source else ''} is empty.", "Choose another feature set.")
+        raise DataError(
+            f"Feature set {name!r}{' in ' + str(source) if source else ''} is empty.",
+            "Choose another feature set.",
+        )
     return list(features)

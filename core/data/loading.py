@@ -1,7 +1,7 @@
 """Reading Numerai parquet files column by column, with clear errors.
 
 Only the columns a step needs are read. Features stay in their file's type
-(int8 in Numerai's files) and are streamed in row batches, so no step holds
+(int8 in Numerai's files) and are streamed in row batches, so no step keeps
 a floating-point copy of the whole feature matrix.
 """
 
@@ -55,7 +55,9 @@ def require_columns(parquet_file, path: Path, columns: list[str]) -> None:
     present = set(parquet_file.schema_arrow.names)
     missing = [c for c in columns if c not in present]
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
         raise DataError(
             f"Data file {path} lacks {len(missing)} needed column(s): {shown}.",
             "Check that the feature set matches the data version, or download the data again.",
@@ -78,7 +80,9 @@ def read_columns(path: Path, columns: list[str]):
 def select_eras(eras: list[str], era_step: int) -> list[str]:
     """Return every `era_step`-th era in order, as Numerai's example notebook does."""
     if era_step < 1:
-        raise DataError(f"Invalid era step {era_step}.", "Use an era step of 1 or more.")
+        raise DataError(
+            f"Invalid era step {era_step}.", "Use an era step of 1 or more."
+        )
     return sorted(eras)[::era_step]
 
 
@@ -146,7 +150,6 @@ def iter_feature_batches(
 
     Missing values become NaN, which LightGBM treats as missing.
     """
-    import numpy as np
     import pyarrow as pa
 
     parquet_file = open_parquet(path)

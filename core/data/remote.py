@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"PAR1"
 TAIL_BYTES = 8
-# Numerai's footers are a few hundred kB (one entry per column and row group).
+# Upper bound on a footer, so that a corrupt length cannot request a huge range.
 MAX_FOOTER_BYTES = 64 << 20
 TIMEOUT_S = (10, 30)
 

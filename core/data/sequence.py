@@ -50,7 +50,9 @@ class ParquetSequence(lgb.Sequence):
             return self._rows_at(self.positions[index])
         if isinstance(index, list):
             return self._rows_at(self.positions[np.asarray(index, dtype=np.int64)])
-        raise TypeError(f"Sequence index must be int, slice or list, got {type(index).__name__}")
+        raise TypeError(
+            f"Sequence index must be int, slice or list, got {type(index).__name__}"
+        )
 
     def close(self) -> None:
         """Drop the open reader and the batch in memory."""
@@ -58,18 +60,18 @@ class ParquetSequence(lgb.Sequence):
         self._start = 0
         self._matrix = np.empty((0, len(self.features)), dtype=np.float32)
 
-    def _rows_at(self, wanted: np.ndarray) -> np.ndarray:
-        out = np.empty((len(wanted), len(self.features)), dtype=np.float32)
+    def _rows_at(self, requested: np.ndarray) -> np.ndarray:
+        out = np.empty((len(requested), len(self.features)), dtype=np.float32)
         done = 0
-        while done < len(wanted):
-            first = wanted[done]
+        while done < len(requested):
+            first = requested[done]
             if self._reader is None or first < self._start:
                 self._restart()
             while first >= self._start + len(self._matrix):
                 self._advance()
             end = self._start + len(self._matrix)
-            stop = done + int(np.searchsorted(wanted[done:], end, side="left"))
-            out[done:stop] = self._matrix[wanted[done:stop] - self._start]
+            stop = done + int(np.searchsorted(requested[done:], end, side="left"))
+            out[done:stop] = self._matrix[requested[done:stop] - self._start]
             done = stop
         return out
 

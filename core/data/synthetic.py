@@ -8,8 +8,8 @@ int8 features in bins 0-4 and float32 targets in {0, 0.25, 0.5, 0.75, 1}.
 Features carry no missing values: int8 cannot hold NaN, and Numerai's v5
 int8 downloads have none, so the generator writes none either.
 
-A weak signal is planted: the target is the per-era rank of a mix of a few
-features plus noise, with a coefficient that varies from era to era, so a
+A weak signal is planted. The target is the per-era rank of a mix of a few
+features plus noise, with a coefficient that varies from era to era. So a
 model reaches a small positive mean correlation with some losing eras, as
 on the real data. Every era has its own random stream derived from the seed,
 so the bytes depend only on the seed and the shape, not on batching.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -116,7 +115,9 @@ def generate_dataset(
         writers = {
             "features.json": lambda p: _write_features_json(p, layout),
             "train.parquet": lambda p: _write_split(p, layout, "train", cancel),
-            "validation.parquet": lambda p: _write_split(p, layout, "validation", cancel),
+            "validation.parquet": lambda p: _write_split(
+                p, layout, "validation", cancel
+            ),
             "live.parquet": lambda p: _write_split(p, layout, "live", cancel),
             "live_benchmark_models.parquet": lambda p: _write_benchmarks(p, layout),
         }
@@ -126,7 +127,9 @@ def generate_dataset(
             write(tmp_dir / name)
         for name in writers:
             (tmp_dir / name).replace(out_dir / name)
-    log.info("Generated synthetic %s data in %s (seed %s, %s)", version, out_dir, seed, shape)
+    log.info(
+        "Generated synthetic %s data in %s (seed %s, %s)", version, out_dir, seed, shape
+    )
     return out_dir
 
 
@@ -150,11 +153,13 @@ class _Layout:
         rng = np.random.default_rng([seed, 0xFEA7])
         self.features = _feature_names(shape.n_all, rng)
         n_signal = max(4, shape.n_all // 25)
-        # Signal features are spread so each feature set holds some of them.
+        # Signal features are spread so each feature set contains some of them.
         self.signal_index = np.unique(
             np.concatenate(
                 [
-                    rng.choice(shape.n_small, size=min(3, shape.n_small), replace=False),
+                    rng.choice(
+                        shape.n_small, size=min(3, shape.n_small), replace=False
+                    ),
                     rng.choice(shape.n_all, size=n_signal, replace=False),
                 ]
             )
@@ -198,7 +203,10 @@ def _write_features_json(path: Path, layout: _Layout) -> None:
 def _split_eras(shape: DatasetShape, split: str) -> list[tuple[str, str, int]]:
     """Return (era, data_type, rows) for each era of a split."""
     if split == "train":
-        return [(f"{e:04d}", "train", shape.rows_per_era) for e in range(1, shape.train_eras + 1)]
+        return [
+            (f"{e:04d}", "train", shape.rows_per_era)
+            for e in range(1, shape.train_eras + 1)
+        ]
     if split == "validation":
         first = shape.train_eras + 1
         eras = []
@@ -254,7 +262,6 @@ def _first_row_number(shape: DatasetShape, split: str) -> int:
 
 
 def _batch_frame(layout: _Layout, batch: list, first_row: int):
-    import numpy as np
     import pandas as pd
 
     frames = []
@@ -264,7 +271,6 @@ def _batch_frame(layout: _Layout, batch: list, first_row: int):
         row += rows
     frame = pd.concat(frames) if len(frames) > 1 else frames[0]
     assert frame.index.is_unique, "generated ids must be unique"
-    del np
     return frame
 
 
@@ -272,7 +278,10 @@ def _ids(first_row: int, count: int) -> list[str]:
     # Multiplying by an odd constant modulo 2**60 is a bijection, so the ids
     # are unique, look random, and need no memory of earlier ids.
     mask = (1 << 60) - 1
-    return [f"n{((first_row + i + 1) * 0x9E3779B97F4A7C15) & mask:015x}" for i in range(count)]
+    return [
+        f"n{((first_row + i + 1) * 0x9E3779B97F4A7C15) & mask:015x}"
+        for i in range(count)
+    ]
 
 
 def _era_frame(layout: _Layout, era: str, data_type: str, rows: int, first_row: int):

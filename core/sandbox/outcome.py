@@ -11,7 +11,15 @@ from core.sandbox.runner import ChildOutcome
 # Share of a limit above which the report warns that little headroom is left.
 NEAR_LIMIT = 0.8
 # Load-time failures that another Python version might not have.
-VERSION_SENSITIVE = {"wrong_python_version", "crash", "crash_after_load", "load_error"}
+# A predict error counts too, because bytecode of another minor version can
+# raise SystemError or odd TypeErrors instead of crashing.
+VERSION_SENSITIVE = {
+    "wrong_python_version",
+    "crash",
+    "crash_after_load",
+    "load_error",
+    "predict_error",
+}
 
 
 def _signal_name(number: int) -> str:

@@ -33,6 +33,8 @@ PROJECT_ROOT = HELPERS_DIR.parents[1]
 # The wizard's own packages: importable here through the editable install,
 # absent in Numerai's runner.
 BLOCKED_MODULES = ("core", "tui")
+# Environment variables passed to the child; everything else is dropped.
+INHERITED_ENV_VARS = ("PATH", "LANG", "TZ", "TMPDIR")
 MAX_CURVE_POINTS = 600
 CHILDREN_SCAN_INTERVAL_S = 0.5
 OUTPUT_TAIL_BYTES = 4000
@@ -86,11 +88,19 @@ class ChildOutcome:
         return [e["target"] for e in self.events if e["event"] == "network"]
 
 
-def child_env(limits: Limits) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+def child_env(limits: Limits, home: Path | None = None) -> dict[str, str]:
+    """Return a minimal environment: no API keys or user settings reach the pickle.
+
+    NOTE: this keeps secrets out of the environment only; the child runs as
+    the same user and can still read the user's files.
+    """
+    env = {k: v for k, v in os.environ.items() if k in INHERITED_ENV_VARS}
+    env.update({k: v for k, v in os.environ.items() if k.startswith("LC_")})
     for name in THREAD_ENV_VARS:
         env[name] = str(limits.cpus)
     env["PYTHONNOUSERSITE"] = "1"
+    if home is not None:
+        env["HOME"] = str(home)
     return env
 
 
@@ -201,7 +211,7 @@ def _run_in(workdir, request, limits, progress, cancel) -> ChildOutcome:
             process = subprocess.Popen(
                 command,
                 cwd=workdir,
-                env=child_env(limits),
+                env=child_env(limits, home=workdir),
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,

@@ -187,8 +187,9 @@ def _run_fixed(run: _Run, version: str, forced: bool) -> SandboxReport:
     made_with = run.manifest.get("python")
     if forced and made_with and str(made_with) != version:
         message = (
-            f"the manifest records that the pickle was made with Python {made_with}, but it"
-            f" was run under {version}; upload it with the Python {made_with} image"
+            f"the manifest records that the pickle was made with Python"
+            f" {made_with}, but it was run under {version}; upload it with the"
+            f" Python {made_with} image"
         )
         extra.append(Reason("python_mismatch", "warn", message))
     return _report(run, env.version, outcome, extra, {version: outcome}, version)

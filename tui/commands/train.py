@@ -100,15 +100,49 @@ def _print_result(exported, result) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of Numerai files: features.json, train.parquet, validation.parquet, directly or in a vX.Y subfolder.",
 )
-@click.option("--data-version", default="v5.2", show_default=True, help="Data version subfolder to use.")
-@click.option("--feature-set", required=True, help="Feature set name from features.json, such as small, medium or all.")
-@click.option("--preset", default="example", show_default=True, help="LightGBM parameters: quick, example or deep.")
-@click.option("--trees", type=click.IntRange(min=1), help="Number of trees, replacing the preset's.")
-@click.option("--era-step", type=click.IntRange(min=1), default=1, show_default=True, help="Train on every N-th era.")
-@click.option("--target", default="target", show_default=True, help="Target column to train on.")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the predict pickle.")
+@click.option(
+    "--data-version",
+    default="v5.2",
+    show_default=True,
+    help="Data version subfolder to use.",
+)
+@click.option(
+    "--feature-set",
+    required=True,
+    help="Feature set name from features.json, such as small, medium or all.",
+)
+@click.option(
+    "--preset",
+    default="example",
+    show_default=True,
+    help="LightGBM parameters: quick, example or deep.",
+)
+@click.option(
+    "--trees",
+    type=click.IntRange(min=1),
+    help="Number of trees, replacing the preset's.",
+)
+@click.option(
+    "--era-step",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Train on every N-th era.",
+)
+@click.option(
+    "--target", default="target", show_default=True, help="Target column to train on."
+)
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the predict pickle.",
+)
 @click.pass_context
-def train(ctx, data_dir, data_version, feature_set, preset, trees, era_step, target, out_path) -> None:
+def train(
+    ctx, data_dir, data_version, feature_set, preset, trees, era_step, target, out_path
+) -> None:
     """Train a LightGBM model, validate it and export the predict pickle."""
     from core.logs import setup_logging
     from core.presets import PRESETS, preset_params
@@ -126,7 +160,17 @@ def train(ctx, data_dir, data_version, feature_set, preset, trees, era_step, tar
     progress = _ProgressLine(sys.stderr)
     try:
         result, exported = _run_in_thread(
-            lambda: _train_and_export(data_dir, data_version, feature_set, params, era_step, target, out_path, progress, cancel),
+            lambda: _train_and_export(
+                data_dir,
+                data_version,
+                feature_set,
+                params,
+                era_step,
+                target,
+                out_path,
+                progress,
+                cancel,
+            ),
             cancel,
         )
     except KeyboardInterrupt:
@@ -140,7 +184,9 @@ def train(ctx, data_dir, data_version, feature_set, preset, trees, era_step, tar
     _print_result(exported, result)
 
 
-def _train_and_export(data_dir, version, feature_set, params, era_step, target, out_path, progress, cancel):
+def _train_and_export(
+    data_dir, version, feature_set, params, era_step, target, out_path, progress, cancel
+):
     from core.export import export_model
     from core.training import TrainConfig, train_model
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, Select, Static
 from textual.worker import Worker, WorkerState
 
 from core.errors import Cancelled, WizardError
@@ -17,6 +17,24 @@ from core.steps import Step, StepState
 from tui.widgets.step_list import StepList
 
 log = logging.getLogger(__name__)
+
+# Widgets drawn without borders, so each takes one row and every step fits 80×24.
+COMPACT_WIDGETS = (Button, Checkbox, Input, OptionList, Select)
+
+
+def make_compact(screen: Screen) -> None:
+    """Switch every bordered control of `screen` to Textual's compact style."""
+    for widget in screen.query("*"):
+        if isinstance(widget, COMPACT_WIDGETS):
+            widget.compact = True
+
+
+def with_log_location(text: str) -> str:
+    """Append where this run's log file is, when logging to a file is on."""
+    from core.logs import current_log_file
+
+    log_file = current_log_file()
+    return f"{text} Details are in {log_file}." if log_file else text
 
 
 class StepScreen(Screen):
@@ -60,6 +78,7 @@ class StepScreen(Screen):
         self.refresh_steps()
 
     def on_mount(self) -> None:
+        make_compact(self)
         self.refresh_steps()
 
     def refresh_steps(self) -> None:
@@ -80,7 +99,8 @@ class StepScreen(Screen):
         try:
             action(*args, **kwargs)
         except WizardError as error:
-            self.show_error(error.one_line())
+            log.warning("%s: %s", self.STEP.name.lower(), error.one_line())
+            self.show_error(with_log_location(error.one_line()))
             return False
         return True
 
@@ -92,18 +112,19 @@ class StepScreen(Screen):
         self.work_failed(event.worker.name, error)
 
     def work_failed(self, task: str, error: BaseException | None) -> None:
-        from core.logs import current_log_file
-
         if isinstance(error, Cancelled):
-            self.show_error(f"Cancelled. {error.hint}".strip())
+            log.info("%s cancelled", task)
+            self.show_error(f"Cancelled: {error.one_line()}")
+            state = StepState.TODO
         elif isinstance(error, WizardError):
-            self.show_error(error.one_line())
+            log.warning("%s failed: %s", task, error.one_line())
+            self.show_error(with_log_location(error.one_line()))
+            state = StepState.FAILED
         else:
             log.error("unexpected failure in %s", task, exc_info=error)
-            log_file = current_log_file()
-            where = f" Details are in {log_file}." if log_file else ""
-            self.show_error(f"Unexpected error: {error}.{where}")
-        self.session.step_states[self.STEP] = StepState.FAILED
+            self.show_error(with_log_location(f"Unexpected error in {task}: {error}."))
+            state = StepState.FAILED
+        self.session.step_states[self.STEP] = state
         self.refresh_steps()
         self.after_failure(task)
 
@@ -127,6 +148,7 @@ class StepScreen(Screen):
 
     @property
     def busy(self) -> bool:
+        """True while a worker of this screen runs."""
         return any(w.node is self and w.is_running for w in self.app.workers)
 
     def stop_work(self) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from core.steps import Step
 from tui.messages import WorkFinished
@@ -44,12 +45,12 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
             classes="lead",
         )
         yield Static("", id="source", classes="hint")
-        public_id = Input(placeholder="32 characters", id="public-id")
-        public_id.border_title = "Public id"
-        yield public_id
-        secret = Input(placeholder="64 characters, shown as dots", password=True, id="secret-key")
-        secret.border_title = "Secret key"
-        yield secret
+        with Horizontal(classes="field"):
+            yield Label("Public id")
+            yield Input(placeholder="32 characters", id="public-id")
+        with Horizontal(classes="field"):
+            yield Label("Secret key")
+            yield Input(placeholder="64 characters, shown as dots", password=True, id="secret-key")
         yield Checkbox("Save the keys for next time (file mode 0600)", value=True, id="save")
         yield Static("", id="result")
 

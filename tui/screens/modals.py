@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static
 
@@ -24,8 +24,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Help · {self.help_title}", classes="dialog-title")
-            yield Markdown(self.text or "No help for this step.")
-            yield Static("Escape closes this help.", classes="hint")
+            with VerticalScroll(id="help-text"):
+                yield Markdown(self.text or "No help for this step.")
+            yield Static("Escape closes this help; arrows scroll it.", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-text").focus()
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
@@ -49,8 +53,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Static(self.question, classes="question")
             with Horizontal(classes="dialog-actions"):
-                yield Button(self.no_label, id="no")
-                yield Button(self.yes_label, id="yes", variant="warning")
+                yield Button(f"{self.no_label} (n)", id="no", compact=True)
+                yield Button(f"{self.yes_label} (y)", id="yes", variant="warning", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
