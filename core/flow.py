@@ -68,6 +68,7 @@ def _keys_step(session: WizardSession, echo: Echo) -> None:
 
 
 def _enable_step(session: WizardSession, options: RunOptions, echo: Echo) -> None:
+    session.check_upload_access()
     statuses = session.slot_statuses()
     name = options.model or session.state.model_name
     if name is None:

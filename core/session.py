@@ -125,6 +125,13 @@ class WizardSession:
         self.account = self.client.account()
         return self.account
 
+    def check_upload_access(self) -> None:
+        """Raise `UploadsUnavailable`, with what to do on numer.ai, if uploads are refused."""
+        from core.enable import check_upload_access
+
+        self._require(Step.KEYS, self.client is not None)
+        check_upload_access(self.client)
+
     def slot_statuses(self) -> list:
         from core.enable import check_slots
 
@@ -379,7 +386,9 @@ class WizardSession:
         return report
 
     def _live_inputs(self) -> tuple[Path | None, Path | None]:
-        if self.data_version is None:
+        # A pickle brought from elsewhere may expect another data version's
+        # features, so the sandbox builds live data from the model's own columns.
+        if self.data_version is None or self.exported is None:
             return None, None
         folder = self.version_dir(self.data_version)
         live = folder / "live.parquet"
@@ -448,7 +457,12 @@ class WizardSession:
         self._save()
         return upload_id
 
-    def poll_upload(self, progress: Callable[[Any], None] | None = None, timeout: float = 120.0):
+    def poll_upload(
+        self,
+        progress: Callable[[Any], None] | None = None,
+        timeout: float = 120.0,
+        cancel: threading.Event | None = None,
+    ):
         """Poll Numerai's validation status until it settles or `timeout` passes."""
         from core.upload import poll_upload_status
 
@@ -458,6 +472,7 @@ class WizardSession:
             upload_id=self.upload_id,
             progress=progress,
             timeout=timeout,
+            cancel=cancel,
         )
         self.upload_info = info
         self.step_states[Step.UPLOAD] = StepState.DONE

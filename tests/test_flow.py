@@ -28,18 +28,17 @@ def run_wizard(*args: str, env_extra: dict | None = None, timeout: float = 240) 
     )
 
 
+def run_with_demo_keys(api_url: str, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    keys = {"NUMERAI_PUBLIC_ID": DEMO_PUBLIC_ID, "NUMERAI_SECRET_KEY": DEMO_SECRET_KEY}
+    return run_wizard("run", "--api-url", api_url, *args, env_extra=keys, timeout=timeout)
+
+
 def python_image_name() -> str:
     return f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
 def test_headless_run_uploads_wizard_pickle(data_standin):
-    result = run_wizard(
-        "run",
-        "--api-url",
-        data_standin.url,
-        "--yes",
-        env_extra={"NUMERAI_PUBLIC_ID": DEMO_PUBLIC_ID, "NUMERAI_SECRET_KEY": DEMO_SECRET_KEY},
-    )
+    result = run_with_demo_keys(data_standin.url, "--yes")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert [line[:5] for line in lines] == [f"[{n}/6]" for n in range(1, 7)]
@@ -89,14 +88,7 @@ def test_headless_run_unreachable_api_one_line():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = run_wizard(
-        "run",
-        "--api-url",
-        f"http://127.0.0.1:{port}/",
-        "--yes",
-        env_extra={"NUMERAI_PUBLIC_ID": DEMO_PUBLIC_ID, "NUMERAI_SECRET_KEY": DEMO_SECRET_KEY},
-        timeout=120,
-    )
+    result = run_with_demo_keys(f"http://127.0.0.1:{port}/", "--yes", timeout=120)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     first_line = result.stderr.splitlines()[0]
@@ -104,12 +96,7 @@ def test_headless_run_unreachable_api_one_line():
 
 
 def test_headless_run_without_consent_stops(data_standin):
-    result = run_wizard(
-        "run",
-        "--api-url",
-        data_standin.url,
-        env_extra={"NUMERAI_PUBLIC_ID": DEMO_PUBLIC_ID, "NUMERAI_SECRET_KEY": DEMO_SECRET_KEY},
-    )
+    result = run_with_demo_keys(data_standin.url)
     assert result.returncode == 1
     assert "--yes" in result.stderr
     assert not data_standin.store.uploads
@@ -150,4 +137,13 @@ def test_headless_cancel_leaves_no_pickle(data_standin, isolated_home):
     assert "Cancelled" in err
     assert "Traceback" not in err
     assert not list(isolated_home.rglob("*.pkl"))
+    assert not data_standin.store.uploads
+
+
+def test_headless_run_uploads_refused_says_where(data_standin):
+    data_standin.store.model_uploads_enabled = False
+    result = run_with_demo_keys(data_standin.url, "--yes")
+    assert result.returncode == 1
+    assert "numer.ai" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not data_standin.store.uploads
