@@ -22,7 +22,10 @@ class WizardError(Exception):
         """Return the message and the hint as one line."""
         if not self.hint:
             return self.message
-        return f"{self.message} {self.hint}"
+        message = self.message
+        if not message.endswith((".", "!", "?", ":")):
+            message += "."
+        return f"{message} {self.hint}"
 
 
 class Cancelled(WizardError):

@@ -47,6 +47,10 @@ def run_flow(
     cancel: threading.Event | None = None,
 ) -> str:
     """Run every step and return the upload id; raise `WizardError` on failure."""
+    if options.pickle:
+        from core.session import check_pickle_path
+
+        check_pickle_path(options.pickle)
     _keys_step(session, echo)
     _enable_step(session, options, echo)
     _data_step(session, options, echo)

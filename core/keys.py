@@ -77,6 +77,8 @@ def normalize_keys(public_id: str, secret_key: str) -> tuple[Keys, list[str]]:
     Raises KeyFormatError for values that cannot be Numerai keys, with the fix.
     """
     notes: list[str] = []
+    _register_possible_secrets(public_id)
+    _register_possible_secrets(secret_key)
     public_id, secret_key = _split_pasted_token(public_id, secret_key, notes)
     public_id = _trimmed(public_id, "public id", notes)
     secret_key = _trimmed(secret_key, "secret key", notes)
@@ -85,6 +87,24 @@ def normalize_keys(public_id: str, secret_key: str) -> tuple[Keys, list[str]]:
     _check_public_id(public_id, secret_key)
     _check_secret_key(secret_key)
     return Keys(public_id, secret_key), notes
+
+
+def _register_possible_secrets(value: str) -> None:
+    """Redact from logs any long run of key characters, wherever it was typed.
+
+    A secret pasted into the public id field, or joined to the public id by a
+    space or a colon, must not reach a log line either.
+    """
+    for token in re.split(r"[^A-Za-z0-9]+", value):
+        if len(token) > PUBLIC_ID_LENGTH:
+            register_secret(token)
+
+
+def _shown(value: str) -> str:
+    """Return `value` for an error message, cut short when it may contain a secret."""
+    if len(value) <= PUBLIC_ID_LENGTH and re.fullmatch(r"[\w.-]+", value):
+        return repr(value)
+    return f"{value[:6]!r}… ({len(value)} characters)"
 
 
 def _split_pasted_token(public_id: str, secret_key: str, notes: list[str]):
@@ -124,9 +144,8 @@ def _check_public_id(public_id: str, secret_key: str) -> None:
         )
     if len(public_id) != PUBLIC_ID_LENGTH or not _KEY_CHARS.match(public_id):
         raise KeyFormatError(
-            f"Invalid public id {public_id!r}: expected 32 uppercase letters "
-            f"and digits, "
-            f"got {len(public_id)} characters.",
+            f"Invalid public id {_shown(public_id)}: expected 32 uppercase "
+            f"letters and digits, got {len(public_id)} characters.",
             "The public id is not your username; copy it from numer.ai > Account > "
             "Settings > API keys.",
         )

@@ -61,6 +61,8 @@ def setup_logging(level: int = logging.INFO) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     log_file = directory / f"wizard-{stamp}-{os.getpid()}.log"
+    # Account names and model ids are in the log: readable by the owner only.
+    log_file.touch(mode=0o600)
 
     handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(

@@ -19,7 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def restore_progress(session) -> tuple[Step, str]:
-    """Re-apply what the last run finished; return the step to show and why."""
+    """Re-apply what the last run finished; return the step to show and why.
+
+    Only the first call in a session restores anything: checking the keys
+    again later must not jump ahead or redo choices made since.
+    """
+    if session.resumed:
+        return Step.ENABLE, ""
+    session.resumed = True
     state = session.state
     done: list[str] = []
     if not _restore_slot(session):
@@ -35,7 +42,8 @@ def restore_progress(session) -> tuple[Step, str]:
             return Step.DATA, _notice(done, Step.DATA)
 
     if not _pickle_still_there(session):
-        return (Step.TRAIN if session.data_version else Step.DATA), _notice(done, Step.TRAIN)
+        step = Step.TRAIN if session.data_version else Step.DATA
+        return step, _notice(done, step)
     session.step_states[Step.TRAIN] = StepState.DONE
     done.append(f"pickle {Path(state.pickle_path).name}")
     return Step.SANDBOX, _notice(done, Step.SANDBOX)

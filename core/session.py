@@ -38,6 +38,18 @@ class StepError(WizardError):
     """A step that cannot run yet because an earlier one is not done."""
 
 
+def check_pickle_path(path: str | Path) -> Path:
+    """Return the absolute path of an existing, non-empty file, or raise `StepError`."""
+    pickle_path = Path(path).expanduser().resolve()
+    if pickle_path.is_dir():
+        raise StepError(f"{pickle_path} is a folder, not a pickle file.", "Give the path of a .pkl file.")
+    if not pickle_path.is_file():
+        raise StepError(f"No file at {pickle_path}.", "Give the path of a .pkl file.")
+    if pickle_path.stat().st_size == 0:
+        raise StepError(f"{pickle_path} is empty.", "Give the path of a .pkl file.")
+    return pickle_path
+
+
 @dataclass
 class ConnectResult:
     account: Any
@@ -65,6 +77,8 @@ class WizardSession:
     report: Any = None
     upload_id: str | None = None
     upload_info: Any = None
+    # Set once remembered progress was restored, so it happens once per run.
+    resumed: bool = False
     step_states: dict[Step, StepState] = field(
         default_factory=lambda: {step: StepState.TODO for step in Step}
     )
@@ -97,9 +111,11 @@ class WizardSession:
         from core.api import NumeraiClient
         from core.keys import normalize_keys, save_keys, validate_keys
 
-        keys, notes = normalize_keys(public_id, secret_key)
-        client = NumeraiClient(keys, self.env.api_url)
+        # Keys that fail must not leave the previous, valid ones in use.
+        self.keys = self.client = self.account = None
         try:
+            keys, notes = normalize_keys(public_id, secret_key)
+            client = NumeraiClient(keys, self.env.api_url)
             account = validate_keys(client)
         except WizardError:
             self.step_states[Step.KEYS] = StepState.FAILED
@@ -161,7 +177,8 @@ class WizardSession:
         status = self._slot_status(slot_name)
         if not status.ready:
             raise StepError(
-                f"Model slot {slot_name!r} cannot take an upload: {'; '.join(status.blockers)}.",
+                f"Model slot {slot_name!r} cannot take an upload: "
+                + " ".join(status.blockers),
                 "Resolve that first or choose another slot.",
             )
         if self.disclosure_needed():
@@ -336,11 +353,7 @@ class WizardSession:
 
     def use_pickle(self, path: str | Path) -> Path:
         """Take a pickle the participant made elsewhere instead of training one."""
-        pickle_path = Path(path).expanduser().resolve()
-        if not pickle_path.is_file():
-            raise StepError(
-                f"No file at {pickle_path}.", "Give the path of a .pkl file."
-            )
+        pickle_path = check_pickle_path(path)
         self.train_result = None
         self.exported = None
         self._remember_pickle(pickle_path, paths.sha256_file(pickle_path))

@@ -32,6 +32,7 @@ class UploadRequest:
     remove_webhook: bool = False
     status_timeout: float = 60.0
     status_interval: float = 2.0
+    run_sandbox: bool = True
 
 
 class UploadRefused(WizardError):
@@ -52,6 +53,7 @@ def run_upload(
         raise UploadRefused(
             f"Pickle file not found: {request.pickle_path}", "Check the path."
         )
+    report = _sandbox_check(request, echo) if request.run_sandbox else None
     keys = _keys_for(profile)
     client = NumeraiClient(keys, api_url, **(client_options or CLIENT_DEFAULTS))
     account = validate_keys(client)
@@ -59,9 +61,9 @@ def run_upload(
     _ensure_consent(profile, account.username, request.assume_yes, confirm)
 
     manifest = _manifest(request.pickle_path)
-    python = (
-        manifest.get("python") or f"{sys.version_info.major}.{sys.version_info.minor}"
-    )
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    found = report.python if report is not None else None
+    python = manifest.get("python") or found or running
     preferred = request.data_version or manifest.get("data_version")
     image = upload.choose_docker_image(client.docker_images(), python)
     version = upload.choose_data_version(client.data_versions(), preferred)
@@ -102,6 +104,22 @@ def run_upload(
             "Check the Python and library versions of the pickle, then upload again.",
         )
     return upload_id
+
+
+def _sandbox_check(request: UploadRequest, echo: Callable[[str], None]):
+    """Run the pickle as Numerai's runner would; refuse to upload on a fail verdict."""
+    from core.sandbox import run_sandbox
+    from core.summaries import report_summary
+
+    report = run_sandbox(request.pickle_path)
+    echo(f"Sandbox: {report_summary(report)}")
+    if report.verdict == "fail":
+        raise UploadRefused(
+            f"The sandbox rejected {request.pickle_path.name}: {report.reasons[0].message}",
+            "Run `numerai-wizard check PICKLE` for the whole report and fix the "
+            "pickle; nothing was uploaded.",
+        )
+    return report
 
 
 def _keys_for(profile: str) -> Keys:

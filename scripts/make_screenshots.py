@@ -1,8 +1,10 @@
-"""Write one SVG per wizard step into screenshots/, driving the demo by keys.
+"""Write one SVG per wizard step into screenshots/, in the snapshot tests' states.
 
-Run with `make screenshots`. The stand-in API and synthetic data are started
-here, in a throw-away home folder, so nothing of the user's is read or
-changed. Terminal size 100×32.
+Run with `make screenshots`. A stand-in API with small synthetic data runs
+on 127.0.0.1 in a throw-away home folder, so nothing of the user's is read
+or changed. Steps 1 to 3 show what the stand-in returns. Steps 4 to 6 show
+the fixed training result, pickle and sandbox report of tests/tui_support.py,
+so two runs write identical files. Terminal size 100×32.
 """
 
 from __future__ import annotations
@@ -16,64 +18,64 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "screenshots"
 SIZE = (100, 32)
+SHOTS = [
+    ("KEYS", "1-keys"),
+    ("ENABLE", "2-model-uploads"),
+    ("DATA", "3-data"),
+    ("TRAIN", "4-training"),
+    ("SANDBOX", "5-sandbox"),
+    ("UPLOAD", "6-upload"),
+]
 
 
-async def settle(pilot) -> None:
-    for _ in range(60):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(worker.is_running for worker in pilot.app.workers):
-            return
+async def capture(app, folder: Path) -> list[Path]:
+    from core.steps import Step
+    from tests.tui_support import (
+        fixed_train_result,
+        pin_pickle,
+        pin_report,
+        prepare_through_data,
+        settle,
+    )
 
-
-async def capture(app) -> list[Path]:
     saved: list[Path] = []
-
-    def shot(name: str) -> None:
-        saved.append(Path(app.save_screenshot(f"{name}.svg", path=str(OUT))))
-
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        shot("1-keys")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter", "space")
-        await settle(pilot)
-        shot("2-model-uploads")
-        await pilot.press("enter")
-        await settle(pilot)
-        await settle(pilot)
-        shot("3-data")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        shot("4-training")
-        await pilot.press("enter")
-        await settle(pilot)
-        shot("5-sandbox")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter", "y")
-        await settle(pilot)
-        shot("6-upload")
+        for step_name, file_name in SHOTS:
+            step = Step[step_name]
+            if step == Step.DATA:
+                prepare_through_data(app.session)
+            if step == Step.TRAIN:
+                pin_pickle(app.session, folder / "models")
+                app.session.train_result = fixed_train_result()
+            if step == Step.SANDBOX:
+                pin_report(app.session, "pass")
+            if step != Step.KEYS:
+                app.show_step(step)
+            await settle(pilot)
+            app.clear_notifications()
+            await pilot.pause()
+            saved.append(Path(app.save_screenshot(f"{file_name}.svg", path=str(OUT))))
     return saved
 
 
 def main() -> int:
-    home = tempfile.mkdtemp(prefix="wizard-screenshots-")
-    os.environ["NUMERAI_WIZARD_HOME"] = home
+    home = Path(tempfile.mkdtemp(prefix="wizard-screenshots-"))
+    os.environ["NUMERAI_WIZARD_HOME"] = str(home)
     os.environ.pop("NO_COLOR", None)
     sys.path.insert(0, str(ROOT))
 
-    from core.environment import demo_environment
-    from core.session import WizardSession
+    from core.data.synthetic import generate_dataset
+    from core.demo.server import StandInServer
+    from tests.tui_support import demo_session
     from tui.app import WizardApp
 
+    data_root = home / "synthetic"
+    generate_dataset(data_root, "v5.2", seed=0, size="small")
     OUT.mkdir(exist_ok=True)
-    with demo_environment(validation_seconds=0) as env:
-        app = WizardApp(WizardSession.open(env))
-        saved = asyncio.run(capture(app))
+    with StandInServer(data_root, validation_seconds=0) as server:
+        app = WizardApp(demo_session(server, home / "downloads"))
+        saved = asyncio.run(capture(app, home))
     for path in saved:
         print(path.relative_to(ROOT))
     return 0

@@ -147,3 +147,12 @@ def test_headless_run_uploads_refused_says_where(data_standin):
     assert "numer.ai" in result.stderr
     assert "Traceback" not in result.stderr
     assert not data_standin.store.uploads
+
+
+def test_headless_run_trains_from_data_dir(standin, synthetic_root):
+    # This stand-in serves no dataset files, so any data request would fail.
+    result = run_with_demo_keys(standin.url, "--yes", "--data-dir", str(synthetic_root / "v5.2"))
+    assert result.returncode == 0, result.stderr
+    assert "[3/6] Data and features: v5.2" in result.stdout
+    created = [u for u in standin.store.uploads.values() if u.created]
+    assert len(created) == 1

@@ -141,3 +141,30 @@ def test_validate_keys_without_upload_scope(standin):
         validate_keys(client)
     assert "upload_submission" in caught.value.message
     assert "API keys" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "public_field",
+    [
+        f"{PUBLIC} {SECRET}",
+        f"{PUBLIC}:{SECRET}",
+        f"{PUBLIC}\n{SECRET}",
+        f"NUMERAI_SECRET_KEY={SECRET}",
+        f"${SECRET}",
+        SECRET.lower(),
+    ],
+)
+def test_secret_in_public_field_never_shown(public_field, caplog):
+    import logging
+
+    from core.logs import RedactingFilter
+
+    with pytest.raises(KeyFormatError) as raised:
+        normalize_keys(public_field, "")
+    error = raised.value
+    assert SECRET not in error.one_line()
+    assert SECRET.lower() not in error.one_line()
+
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "typed %s", (public_field,), None)
+    RedactingFilter().filter(record)
+    assert SECRET not in record.getMessage()

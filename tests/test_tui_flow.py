@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from textual.worker import WorkerFailed
 
 from core.demo import DEMO_MODEL, DEMO_PUBLIC_ID, DEMO_SECRET_KEY
 from core.environment import Environment
@@ -14,9 +15,16 @@ from tui.app import WizardApp
 
 
 async def settle(pilot, rounds: int = 40) -> None:
-    """Wait until no worker runs and the message queue is empty."""
+    """Wait until no worker runs and the message queue is empty.
+
+    A worker that failed raises `WorkerFailed` here until Textual drops it
+    from its manager; the screen shows that failure, and tests check it there.
+    """
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerFailed:
+            pass
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
             return

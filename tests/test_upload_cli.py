@@ -28,10 +28,12 @@ def pickle_file(tmp_path):
     return path
 
 
-def run_cli(*args, env=None):
+def run_cli(*args, env=None, sandbox=False):
+    """Run `upload`; the sandbox is skipped unless a test is about it."""
+    options = [] if sandbox else ["--skip-sandbox"]
     runner = CliRunner()
     return runner.invoke(
-        main, ["upload", *map(str, args)], env=env, catch_exceptions=False
+        main, ["upload", *map(str, args), *options], env=env, catch_exceptions=False
     )
 
 
@@ -173,3 +175,47 @@ def test_secret_never_in_output_or_logs(standin, pickle_file):
     for secret in (DEMO_SECRET_KEY, WRONG_SECRET):
         assert all(secret not in output for output in outputs)
         assert secret not in log_text
+
+
+def predict_pickle(path, *, callable_model=True):
+    """Write a cloudpickled predict over a small LightGBM model (or a plain dict)."""
+    import cloudpickle
+    import lightgbm as lgb
+    import numpy as np
+    import pandas as pd
+
+    features = [f"feature_{name}" for name in "abcde"]
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(rng.integers(0, 5, (500, 5)), columns=features)
+    model = lgb.LGBMRegressor(n_estimators=5, verbose=-1)
+    model.fit(train, rng.random(500))
+
+    def predict(live_features):
+        raw = model.predict(live_features[features])
+        ranks = pd.Series(raw, index=live_features.index).rank(pct=True)
+        return pd.DataFrame({"prediction": ranks})
+
+    path.write_bytes(cloudpickle.dumps(predict if callable_model else {"model": 1}))
+    return path
+
+
+def test_sandbox_fail_blocks_upload(standin, tmp_path):
+    bad = predict_pickle(tmp_path / "dict.pkl", callable_model=False)
+    result = run_cli(
+        bad, "--model", DEMO_MODEL, "--yes", "--api-url", standin.url,
+        env=keys_env(), sandbox=True,
+    )
+    assert result.exit_code == 1
+    assert "sandbox rejected" in result.output
+    assert not standin.store.uploads
+
+
+def test_sandbox_pass_then_upload(standin, tmp_path):
+    good = predict_pickle(tmp_path / "good.pkl")
+    result = run_cli(
+        good, "--model", DEMO_MODEL, "--yes", "--api-url", standin.url,
+        env=keys_env(), sandbox=True,
+    )
+    assert result.exit_code == 0, result.output
+    assert "Sandbox: PASS" in result.output or "Sandbox: WARN" in result.output
+    assert any(upload.created for upload in standin.store.uploads.values())

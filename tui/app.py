@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from core.environment import Environment
 from core.session import WizardSession
@@ -24,7 +25,7 @@ def subtitle_for(env: Environment) -> str:
 
 
 class WizardApp(App):
-    """Routes the step screens and asks before quitting during long work.
+    """Routes the step screens and requests confirmation before quitting during work.
 
     Give it an open `session`, or an `open_environment` callable that the
     start-up screen runs in a worker before the first step is shown.
@@ -44,7 +45,9 @@ class WizardApp(App):
     ) -> None:
         super().__init__()
         if session is None and open_environment is None:
-            raise ValueError("WizardApp needs a session or an open_environment callable")
+            raise ValueError(
+                "WizardApp needs a session or an open_environment callable"
+            )
         self.session = session
         self.open_environment = open_environment
         self.sub_title = subtitle_for(session.env) if session else DEMO_SUBTITLE
@@ -78,7 +81,7 @@ class WizardApp(App):
 
         screen = self.screen
         if not getattr(screen, "busy", False):
-            self.exit()
+            self.exit(return_code=getattr(screen, "exit_code", 0))
             return
 
         def answered(stop: bool | None) -> None:
@@ -87,8 +90,15 @@ class WizardApp(App):
                 self.call_later(self._exit_when_idle)
 
         question = "Work is still running. Stop it and quit?"
-        self.push_screen(ConfirmScreen(question, "Stop and quit", "Keep working"), answered)
+        self.push_screen(
+            ConfirmScreen(question, "Stop and quit", "Keep working"), answered
+        )
 
     async def _exit_when_idle(self) -> None:
-        await self.workers.wait_for_complete()
+        """Exit once every worker has ended (a cancelled one raises, as expected)."""
+        for worker in list(self.workers):
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                pass
         self.exit()

@@ -12,7 +12,9 @@ SEVERITY_MARKS = {"fail": "✗", "warn": "!", "info": "·"}
 
 def verdict_text(report) -> Text:
     text = Text("Verdict: ")
-    text.append(report.verdict.upper(), style=VERDICT_STYLES.get(report.verdict, "bold"))
+    text.append(
+        report.verdict.upper(), style=VERDICT_STYLES.get(report.verdict, "bold")
+    )
     if report.python:
         text.append(f"  (Python {report.python}, {report.rows or '?'} live rows)")
     return text
@@ -60,3 +62,54 @@ def estimate_text(estimate) -> Text:
     for warning in estimate.warnings:
         text.append(f"! {warning}\n", style="bold")
     return text
+
+
+CHECK_MARKS = {True: "✓", False: "✗", None: "·"}
+
+
+def compatibility_text(report) -> Text:
+    """Return a matrix: one row per runner Python, columns load, run, output."""
+    text = Text("Runner   load run output\n", style="bold")
+    for row in report.compatibility:
+        marks = [
+            CHECK_MARKS[value] for value in (row.loads, row.runs, row.output_valid)
+        ]
+        line = f"{row.python:<8} {marks[0]:^4} {marks[1]:^3} {marks[2]:^6}"
+        if not row.available:
+            line += " not here"
+        elif row.note:
+            line += f" {row.note}"
+        text.append(line + "\n", style="bold" if row.selected else "")
+    if not report.compatibility:
+        text.append("not checked\n", style="dim")
+    return text
+
+
+MODULE_GROUPS = (
+    ("runner", "pinned in the runner"),
+    ("runner_extra", "also in the runner"),
+    ("not_in_runner", "NOT in the runner"),
+    ("local", "your own modules, NOT in the runner"),
+)
+
+
+def modules_text(report) -> str:
+    """Return the pickle's imports grouped by whether the runner has them."""
+    parts = []
+    for kind, label in MODULE_GROUPS:
+        names = [_module_label(m) for m in report.modules if m.kind == kind]
+        if names:
+            parts.append(f"{label}: {', '.join(names)}")
+    return "Imports: " + ("; ".join(parts) if parts else "standard library only") + "."
+
+
+def _module_label(module) -> str:
+    if (
+        module.local_version
+        and module.runner_version
+        and module.local_version != module.runner_version
+    ):
+        return f"{module.name} {module.local_version} (runner {module.runner_version})"
+    if module.local_version:
+        return f"{module.name} {module.local_version}"
+    return module.name

@@ -136,7 +136,13 @@ def generate_dataset(
 def generate_if_missing(root: Path, version: str = "v5.2", **kwargs) -> Path:
     """Generate the dataset unless `root/<version>/` already has all its files."""
     out_dir = Path(root) / version
-    names = ("features.json", "train.parquet", "validation.parquet", "live.parquet")
+    names = (
+        "features.json",
+        "train.parquet",
+        "validation.parquet",
+        "live.parquet",
+        "live_benchmark_models.parquet",
+    )
     if all((out_dir / name).is_file() for name in names):
         return out_dir
     return generate_dataset(root, version, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import socket
+import sys
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +34,14 @@ class _Server(ThreadingHTTPServer):
         finally:
             with self.connections_lock:
                 self.connections.discard(request)
+
+    def handle_error(self, request, client_address) -> None:
+        """Log a failed request instead of printing a traceback over the TUI."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            log.info("stand-in: connection from %s dropped: %s", client_address, error)
+        else:
+            log.error("stand-in: request from %s failed", client_address, exc_info=True)
 
     def close_connections(self) -> None:
         with self.connections_lock:

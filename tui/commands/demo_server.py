@@ -17,7 +17,8 @@ import click
 @click.option(
     "--data-root",
     type=click.Path(file_okay=False, exists=True),
-    help="Serve dataset files from DIR/<version>/... (default: none).",
+    help="Serve dataset files from DIR/<version>/... "
+    "(default: the demo's synthetic data, generated on first use).",
 )
 @click.option(
     "--validation-seconds",
@@ -32,4 +33,12 @@ def demo_server(port: int, data_root: str | None, validation_seconds: float) -> 
 
     from core.demo.__main__ import serve
 
-    sys.exit(serve(port, Path(data_root) if data_root else None, validation_seconds))
+    if data_root is None:
+        from core.data.synthetic import generate_if_missing
+        from core.environment import DEMO_DATA_VERSION, demo_source_dir
+
+        root = demo_source_dir()
+        generate_if_missing(root, DEMO_DATA_VERSION)
+    else:
+        root = Path(data_root)
+    sys.exit(serve(port, root, validation_seconds))

@@ -47,6 +47,11 @@ from tui.commands.common import report_errors
     help="Upload to a local stand-in of the API started for this command.",
 )
 @click.option(
+    "--skip-sandbox",
+    is_flag=True,
+    help="Upload without running the pickle in the sandbox first.",
+)
+@click.option(
     "--status-timeout",
     type=float,
     default=60.0,
@@ -62,6 +67,7 @@ def upload(
     remove_webhook,
     api_url,
     demo,
+    skip_sandbox,
     status_timeout,
 ):
     """Upload a pickle to a model slot and report Numerai's validation status."""
@@ -78,6 +84,7 @@ def upload(
         assume_yes=assume_yes,
         remove_webhook=remove_webhook,
         status_timeout=status_timeout,
+        run_sandbox=not skip_sandbox,
     )
     with _api_address(demo, api_url) as (address, profile):
         run_upload(request, address, profile, echo=click.echo, confirm=_confirm)

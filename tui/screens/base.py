@@ -9,7 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    OptionList,
+    Select,
+    Static,
+)
 from textual.worker import Worker, WorkerState
 
 from core.errors import Cancelled, WizardError
@@ -44,7 +53,10 @@ class StepScreen(Screen):
     HELP = ""
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        # F1 is the key the footer shows, because an input field with focus
+        # takes "?" as text; "?" works everywhere else.
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
     ]
 
     def __init__(self) -> None:
@@ -60,7 +72,9 @@ class StepScreen(Screen):
         with Horizontal(id="frame"):
             yield StepList(id="steps")
             with Vertical(id="main"):
-                yield Static(f"Step {self.STEP.value} of 6 · {self.STEP.title}", id="title")
+                yield Static(
+                    f"Step {self.STEP.value} of 6 · {self.STEP.title}", id="title"
+                )
                 with VerticalScroll(id="body"):
                     yield from self.compose_body()
                 yield Static("", id="error")

@@ -39,11 +39,15 @@ own cloud or with your own daily job instead.
         yield Static("Choose the model slot the upload goes to.", classes="lead")
         yield OptionList(id="slots")
         yield Static("", id="disclosure", classes="notice")
-        yield Checkbox("I understand that Numerai can read my uploaded pipeline", id="consent")
+        yield Checkbox(
+            "I understand that Numerai can read my uploaded pipeline", id="consent"
+        )
 
     def compose_actions(self) -> ComposeResult:
         yield Button("Use this slot", id="use", variant="primary")
-        yield Button("Remove webhook", id="remove-webhook", variant="warning", disabled=True)
+        yield Button(
+            "Remove webhook", id="remove-webhook", variant="warning", disabled=True
+        )
         yield Button("Re-check", id="recheck")
 
     def on_screen_resume(self) -> None:
@@ -59,15 +63,25 @@ own cloud or with your own daily job instead.
         for status in statuses:
             slots.add_option(Option(describe_slot(status), id=status.slot.name))
         if not statuses:
-            self.show_error("This account has no Classic model slot. Create one on numer.ai under Models, then Re-check.")
+            self.show_error(
+                "This account has no Classic model slot. Create one on numer.ai under Models, then Re-check."
+            )
             return
-        chosen = self.session.slot.name if self.session.slot else self.session.state.model_name
+        chosen = (
+            self.session.slot.name
+            if self.session.slot
+            else self.session.state.model_name
+        )
         names = [s.slot.name for s in statuses]
         ready = [s.slot.name for s in statuses if s.ready]
         preferred = chosen if chosen in names else (ready[0] if ready else names[0])
         slots.highlighted = names.index(preferred)
         needs_consent = self.session.disclosure_needed()
-        self.query_one("#disclosure", Static).update(DISCLOSURE if needs_consent else "Disclosure already acknowledged for this account.")
+        self.query_one("#disclosure", Static).update(
+            DISCLOSURE
+            if needs_consent
+            else "Disclosure already acknowledged for this account."
+        )
         consent = self.query_one("#consent", Checkbox)
         consent.display = needs_consent
         slots.focus()
@@ -77,7 +91,9 @@ own cloud or with your own daily job instead.
         if slots.highlighted is None:
             return None
         name = slots.get_option_at_index(slots.highlighted).id
-        return next((s for s in self.session.slot_statuses() if s.slot.name == name), None)
+        return next(
+            (s for s in self.session.slot_statuses() if s.slot.name == name), None
+        )
 
     @on(OptionList.OptionHighlighted, "#slots")
     def slot_highlighted(self) -> None:
@@ -107,7 +123,9 @@ own cloud or with your own daily job instead.
         consent = self.query_one("#consent", Checkbox)
         if consent.display:
             if not consent.value:
-                self.show_error("Tick the box to confirm you understand that Numerai can read the upload.")
+                self.show_error(
+                    "Tick the box to confirm you understand that Numerai can read the upload."
+                )
                 consent.focus()
                 return
             self.session.accept_disclosure()
@@ -133,7 +151,9 @@ own cloud or with your own daily job instead.
             if yes:
                 self.remove_webhook(status.slot.name)
 
-        self.app.push_screen(ConfirmScreen(question, "Remove webhook", "Keep it"), answered)
+        self.app.push_screen(
+            ConfirmScreen(question, "Remove webhook", "Keep it"), answered
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="webhook")
     def remove_webhook(self, name: str) -> None:

@@ -50,8 +50,14 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
             yield Input(placeholder="32 characters", id="public-id")
         with Horizontal(classes="field"):
             yield Label("Secret key")
-            yield Input(placeholder="64 characters, shown as dots", password=True, id="secret-key")
-        yield Checkbox("Save the keys for next time (file mode 0600)", value=True, id="save")
+            yield Input(
+                placeholder="64 characters, shown as dots",
+                password=True,
+                id="secret-key",
+            )
+        yield Checkbox(
+            "Save the keys for next time (file mode 0600)", value=True, id="save"
+        )
         yield Static("", id="result")
 
     def compose_actions(self) -> ComposeResult:
@@ -83,16 +89,19 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
         self.clear_error()
         self.query_one("#check", Button).disabled = True
         self.query_one("#result", Static).update("Checking the keys with Numerai…")
-        self.validate(
+        # The keys go to the worker through attributes, not arguments, because
+        # Textual puts a worker's arguments into its description and logs.
+        self.entered = (
             self.query_one("#public-id", Input).value,
             self.query_one("#secret-key", Input).value,
-            self.query_one("#save", Checkbox).value,
         )
+        self.validate(self.query_one("#save", Checkbox).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="keys")
-    def validate(self, public_id: str, secret_key: str, save: bool) -> None:
+    def validate(self, save: bool) -> None:
         from core.resume import restore_progress
 
+        public_id, secret_key = self.entered
         result = self.session.connect(public_id, secret_key, save=save)
         resume_step, notice = restore_progress(self.session)
         self.post_message(WorkFinished("keys", (result, resume_step, notice)))

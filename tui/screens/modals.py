@@ -43,7 +43,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
     ]
 
-    def __init__(self, question: str, yes_label: str = "Yes", no_label: str = "No") -> None:
+    def __init__(
+        self, question: str, yes_label: str = "Yes", no_label: str = "No"
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes_label = yes_label
@@ -54,7 +56,9 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.question, classes="question")
             with Horizontal(classes="dialog-actions"):
                 yield Button(f"{self.no_label} (n)", id="no", compact=True)
-                yield Button(f"{self.yes_label} (y)", id="yes", variant="warning", compact=True)
+                yield Button(
+                    f"{self.yes_label} (y)", id="yes", variant="warning", compact=True
+                )
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

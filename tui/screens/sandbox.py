@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from core.steps import Step
@@ -13,6 +14,10 @@ from tui.messages import WorkFinished, WorkProgressed
 from tui.screens.base import StepScreen
 from tui.widgets.plot import LinePlot
 from tui.widgets.work_progress import WorkProgress
+
+
+def mebibytes(value: float) -> str:
+    return f"{value:,.0f} MiB"
 
 
 class SandboxScreen(StepScreen):
@@ -29,17 +34,24 @@ the live data of the chosen version (or synthetic live data of the same
 size), and adds checks the runner lacks: index matches the live ids, no
 constant predictions, feature order, imports the runner will not have.
 
+The matrix shows, per runner Python version, whether the pickle loads,
+runs and gives valid output (✓ yes, ✗ no, · not tried). The memory plot
+shows the child's resident memory against the 4 GB limit.
+
 **Pass** and **warn** can be uploaded; **fail** cannot. Press **c** to stop.
 """
     BINDINGS = StepScreen.BINDINGS + [Binding("c", "cancel", "Stop")]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="pickle", classes="lead")
+        yield Static("", id="pickle")
         yield WorkProgress(id="progress")
         yield Static("", id="verdict")
         yield Static("", id="reasons")
         yield Static("", id="resources")
-        yield LinePlot("Memory (MiB) over time", id="memory", plot_height=3)
+        with Horizontal(id="sandbox-detail"):
+            yield Static("", id="compatibility")
+            yield LinePlot("Memory", id="memory", number=mebibytes)
+        yield Static("", id="modules")
 
     def compose_actions(self) -> ComposeResult:
         yield Button("Run sandbox", id="run", variant="primary")
@@ -53,11 +65,21 @@ constant predictions, feature order, imports the runner will not have.
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         path = self.session.pickle_path
-        self.query_one("#pickle", Static).update(f"Pickle: {path}" if path else "No pickle yet.")
-        if self.session.report is None and path is not None and not self.busy:
+        self.query_one("#pickle", Static).update(
+            f"Pickle: {path.name}" if path else "No pickle yet."
+        )
+        if self.busy:
+            return
+        if self.session.report is not None:
+            self._show_report(self.session.report)
+        elif path is not None:
             self.start_run()
-        elif not self.busy:
-            self.query_one("#continue" if self.session.report else "#run", Button).focus()
+            return
+        self.query_one("#continue" if self._can_continue() else "#run", Button).focus()
+
+    def _can_continue(self) -> bool:
+        report = self.session.report
+        return report is not None and report.verdict != "fail"
 
     @on(Button.Pressed, "#run")
     def start_run(self) -> None:
@@ -79,33 +101,38 @@ constant predictions, feature order, imports the runner will not have.
     def on_work_progressed(self, message: WorkProgressed) -> None:
         payload = message.payload
         memory = f", {format_bytes(payload.rss_bytes)}" if payload.rss_bytes else ""
+        elapsed = format_seconds(payload.elapsed_s)
         self.query_one(WorkProgress).update_status(
-            f"{payload.stage}: {payload.message} ({format_seconds(payload.elapsed_s)}{memory}) · c stops"
+            f"{payload.stage}: {payload.message} ({elapsed}{memory}) · c stops"
         )
 
     def on_work_finished(self, message: WorkFinished) -> None:
-        report = message.result
-        self.query_one(WorkProgress).finish("Sandbox run finished.")
-        self._show_report(report)
-        self.query_one("#run", Button).disabled = False
+        self.query_one(WorkProgress).display = False
+        self._show_report(message.result)
         self.refresh_steps()
-        if report.verdict != "fail":
-            button = self.query_one("#continue", Button)
-            button.disabled = False
-            button.focus()
-        else:
-            self.query_one("#run", Button).focus()
+        self.query_one("#continue" if self._can_continue() else "#run", Button).focus()
 
     def _show_report(self, report) -> None:
-        from tui.format import reasons_text, resources_text, verdict_text
+        from tui.format import (
+            compatibility_text,
+            modules_text,
+            reasons_text,
+            resources_text,
+            verdict_text,
+        )
 
         self.query_one("#verdict", Static).update(verdict_text(report))
         self.query_one("#reasons", Static).update(reasons_text(report))
         self.query_one("#resources", Static).update(resources_text(report))
+        self.query_one("#compatibility", Static).update(compatibility_text(report))
+        self.query_one("#modules", Static).update(modules_text(report))
         memory = self.query_one("#memory", LinePlot)
+        memory.display = bool(report.memory_curve)
         if report.memory_curve:
-            memory.display = True
-            memory.set_values([rss / 2**20 for _t, rss in report.memory_curve])
+            values = [rss / 2**20 for _t, rss in report.memory_curve]
+            memory.set_values(values, limit=report.limits.memory_bytes / 2**20)
+        self.query_one("#run", Button).disabled = False
+        self.query_one("#continue", Button).disabled = not self._can_continue()
 
     def action_cancel(self) -> None:
         if self.busy:
@@ -113,6 +140,7 @@ constant predictions, feature order, imports the runner will not have.
             self.query_one(WorkProgress).update_status("Stopping…")
 
     def after_failure(self, task: str) -> None:
+        self.query_one(WorkProgress).display = False
         self.query_one("#run", Button).disabled = False
         self.query_one("#run", Button).focus()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
@@ -22,11 +21,11 @@ STARTING_TEXT = (
 class StartingScreen(Screen):
     """Opens the environment in a worker, then hands over to step 1."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
-
     def __init__(self, open_environment) -> None:
         super().__init__()
         self.open_environment = open_environment
+        # The app's Ctrl+Q exits with this code: 1 once opening failed.
+        self.exit_code = 0
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -51,8 +50,11 @@ class StartingScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
+        self.exit_code = 1
         self.query_one(LoadingIndicator).display = False
-        self.query_one("#starting-text", Static).update(describe_start_failure(event.worker.error))
+        self.query_one("#starting-text", Static).update(
+            describe_start_failure(event.worker.error)
+        )
 
 
 def describe_start_failure(error: BaseException | None) -> str:

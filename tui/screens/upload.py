@@ -44,7 +44,9 @@ means it is ready: Numerai runs it every round from now on.
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         if not self.busy:
-            self.query_one("#summary", Static).update("Asking Numerai for the upload choices…")
+            self.query_one("#summary", Static).update(
+                "Asking Numerai for the upload choices…"
+            )
             self.load_choices()
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="choices")
@@ -98,7 +100,9 @@ means it is ready: Numerai runs it every round from now on.
         self.cancel_event.clear()
         self.query_one("#upload", Button).disabled = True
         total = self.session.pickle_path.stat().st_size
-        self.query_one(WorkProgress).start("Asking Numerai for an upload address…", total)
+        self.query_one(WorkProgress).start(
+            "Asking Numerai for an upload address…", total
+        )
         self.upload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="upload")
@@ -109,7 +113,8 @@ means it is ready: Numerai runs it every round from now on.
         )
         self.post_message(WorkFinished("upload", upload_id))
         info = self.session.poll_upload(
-            progress=lambda info: self.post_message(WorkProgressed(info))
+            progress=lambda info: self.post_message(WorkProgressed(info)),
+            cancel=self.cancel_event,
         )
         self.post_message(WorkFinished("status", info))
 
@@ -126,7 +131,9 @@ means it is ready: Numerai runs it every round from now on.
             self._show_status(payload, final=False)
 
     def _uploaded(self, upload_id: str) -> None:
-        self.query_one(WorkProgress).finish(f"Uploaded (upload id {upload_id}). Waiting for validation…")
+        self.query_one(WorkProgress).finish(
+            f"Uploaded (upload id {upload_id}). Waiting for validation…"
+        )
 
     def _show_status(self, info, final: bool = True) -> None:
         from core.upload import describe_status
@@ -151,6 +158,8 @@ means it is ready: Numerai runs it every round from now on.
     def action_cancel(self) -> None:
         if self.busy:
             self.stop_work()
+            self.query_one(WorkProgress).update_status("Cancelling…")
 
     def after_failure(self, task: str) -> None:
+        self.query_one(WorkProgress).display = False
         self.query_one("#upload", Button).disabled = task == "choices"

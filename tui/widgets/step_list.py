@@ -7,7 +7,12 @@ from textual.widgets import Static
 
 from core.steps import Step, StepState
 
-MARKS = {"current": "▶", StepState.DONE: "✓", StepState.FAILED: "✗", StepState.TODO: "·"}
+MARKS = {
+    "current": "▶",
+    StepState.DONE: "✓",
+    StepState.FAILED: "✗",
+    StepState.TODO: "·",
+}
 # Labels for a narrow list, used when the full titles do not fit its width.
 SHORT_TITLES = {
     Step.KEYS: "Keys",
@@ -17,7 +22,11 @@ SHORT_TITLES = {
     Step.SANDBOX: "Sandbox",
     Step.UPLOAD: "Upload",
 }
-STATE_WORDS = {StepState.DONE: "done", StepState.FAILED: "failed", StepState.TODO: "to do"}
+STATE_WORDS = {
+    StepState.DONE: "done",
+    StepState.FAILED: "failed",
+    StepState.TODO: "to do",
+}
 
 
 class StepList(Static):

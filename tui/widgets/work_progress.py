@@ -18,6 +18,9 @@ class WorkProgress(Vertical):
     WorkProgress ProgressBar {
         width: 100%;
     }
+    WorkProgress Bar {
+        width: 1fr;
+    }
     """
 
     def compose(self) -> ComposeResult:
