@@ -77,6 +77,8 @@ class WizardSession:
     report: Any = None
     upload_id: str | None = None
     upload_info: Any = None
+    # Keyword arguments for NumeraiClient (timeout, retries, backoff).
+    client_options: dict[str, Any] = field(default_factory=dict)
     # Set once remembered progress was restored, so it happens once per run.
     resumed: bool = False
     step_states: dict[Step, StepState] = field(
@@ -115,7 +117,7 @@ class WizardSession:
         self.keys = self.client = self.account = None
         try:
             keys, notes = normalize_keys(public_id, secret_key)
-            client = NumeraiClient(keys, self.env.api_url)
+            client = NumeraiClient(keys, self.env.api_url, **self.client_options)
             account = validate_keys(client)
         except WizardError:
             self.step_states[Step.KEYS] = StepState.FAILED
@@ -347,6 +349,7 @@ class WizardSession:
         self.train_result, self.exported = result, exported
         self._remember_pickle(exported.pickle_path, exported.sha256)
         self.state.params = dict(self.params)
+        self.state.era_step = self.era_step
         self._save()
         self.step_states[Step.TRAIN] = StepState.DONE
         return result
@@ -502,3 +505,4 @@ class WizardSession:
         if self.state.preset:
             self.preset = self.state.preset
         self.params = dict(self.state.params)
+        self.era_step = max(1, int(self.state.era_step or 1))

@@ -28,6 +28,7 @@ class WizardState:
     feature_set: str | None = None
     preset: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    era_step: int = 1
     pickle_path: str | None = None
     pickle_sha256: str | None = None
     sandbox_verdict: str | None = None

@@ -13,6 +13,8 @@ from core.environment import Environment
 from core.session import WizardSession
 from core.steps import Step, StepState
 
+# Short deadlines and retries, so that tests of failures do not wait for defaults.
+FAST_CLIENT = {"timeout": 5.0, "retries": 1, "backoff": 0.05}
 FIXED_PICKLE_NAME = "demo_model-20260101-000000.pkl"
 # Bytes of the pinned pickle: only its size and sha256 are shown.
 FIXED_PICKLE_BYTES = b"\x80\x05fixed pickle bytes for screenshots\x2e" * 64
@@ -37,7 +39,9 @@ async def settle(pilot, rounds: int = 40) -> None:
 def demo_session(standin, data_dir: Path) -> WizardSession:
     """Open a demo-mode session on `standin`: demo keys, fixed subtitle."""
     env = Environment(api_url=standin.url, data_dir=data_dir, demo=True)
-    return WizardSession.open(env)
+    session = WizardSession.open(env)
+    session.client_options = FAST_CLIENT
+    return session
 
 
 def screen_text(app) -> str:

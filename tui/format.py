@@ -75,10 +75,10 @@ def compatibility_text(report) -> Text:
             CHECK_MARKS[value] for value in (row.loads, row.runs, row.output_valid)
         ]
         line = f"{row.python:<8} {marks[0]:^4} {marks[1]:^3} {marks[2]:^6}"
-        if not row.available:
-            line += " not here"
-        elif row.note:
+        if row.note:
             line += f" {row.note}"
+        elif not row.available:
+            line += " not available"
         text.append(line + "\n", style="bold" if row.selected else "")
     if not report.compatibility:
         text.append("not checked\n", style="dim")

@@ -1,89 +1,80 @@
-"""A LightGBM `Sequence` that streams selected rows of a parquet file.
+"""A LightGBM `Sequence` over an in-memory int8 feature matrix.
 
-LightGBM samples rows for its bin boundaries by index in ascending order,
-then pushes all rows in batches, so a forward-only cursor over the file's
-record batches serves both passes while holding one batch at a time.
+LightGBM bins a `Sequence` batch by batch, so only one float32 batch exists
+at a time instead of a float copy of the whole matrix.
 """
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
 
-from core.data.loading import BATCH_ROWS, iter_feature_batches
+from core.data.loading import FeatureMatrix
+from core.errors import Cancelled
+
+# Rows per batch pushed to LightGBM; 8,192 x 2,748 float32 is 90 MB.
+PUSH_BATCH_ROWS = 8192
 
 
-class ParquetSequence(lgb.Sequence):
-    """Rows `positions` (ascending row numbers) of `features` in a parquet file, as float32."""
+class MatrixSequence(lgb.Sequence):
+    """Rows of a `FeatureMatrix` as float32, with missing cells as NaN.
+
+    A slice or list returns a buffer that the next call overwrites, which
+    suits LightGBM because it bins each batch before it asks for the next.
+    """
 
     def __init__(
         self,
-        path: Path,
-        features: list[str],
-        positions: np.ndarray,
+        matrix: FeatureMatrix,
         *,
-        batch_rows: int = BATCH_ROWS,
+        batch_rows: int = PUSH_BATCH_ROWS,
         cancel: threading.Event | None = None,
     ) -> None:
-        self.path = Path(path)
-        self.features = list(features)
-        self.positions = np.asarray(positions, dtype=np.int64)
+        self.matrix = matrix
         self.batch_size = batch_rows
-        self._batch_rows = batch_rows
         self._cancel = cancel
-        self._reader = None
-        self._start = 0
-        self._matrix = np.empty((0, len(self.features)), dtype=np.float32)
+        self._buffer = np.empty((0, matrix.values.shape[1]), dtype=np.float32)
 
     def __len__(self) -> int:
-        return len(self.positions)
+        return len(self.matrix.values)
 
     def __getitem__(self, index):
+        if self._cancel is not None and self._cancel.is_set():
+            raise Cancelled("Building the training dataset was cancelled.")
+        values = self.matrix.values
         if isinstance(index, (int, np.integer)):
-            # LightGBM's bin sampling requires float64 rows; batches may be float32.
-            row = self._rows_at(self.positions[index : index + 1])[0]
-            return row.astype(np.float64)
+            # LightGBM's own bin sampling requests single rows as float64.
+            return float_rows(values[index : index + 1], self.matrix.missing_code)[
+                0
+            ].astype(np.float64)
         if isinstance(index, slice):
-            return self._rows_at(self.positions[index])
-        if isinstance(index, list):
-            return self._rows_at(self.positions[np.asarray(index, dtype=np.int64)])
+            return self._float_batch(values[index])
+        if isinstance(index, (list, np.ndarray)):
+            return self._float_batch(values[np.asarray(index, dtype=np.int64)])
         raise TypeError(
             f"Sequence index must be int, slice or list, got {type(index).__name__}"
         )
 
     def close(self) -> None:
-        """Drop the open reader and the batch in memory."""
-        self._reader = None
-        self._start = 0
-        self._matrix = np.empty((0, len(self.features)), dtype=np.float32)
+        """Drop the matrix and the batch buffer, so their memory can be freed."""
+        self.matrix = FeatureMatrix(np.empty((0, 0), dtype=np.int8))
+        self._buffer = np.empty((0, 0), dtype=np.float32)
 
-    def _rows_at(self, requested: np.ndarray) -> np.ndarray:
-        out = np.empty((len(requested), len(self.features)), dtype=np.float32)
-        done = 0
-        while done < len(requested):
-            first = requested[done]
-            if self._reader is None or first < self._start:
-                self._restart()
-            while first >= self._start + len(self._matrix):
-                self._advance()
-            end = self._start + len(self._matrix)
-            stop = done + int(np.searchsorted(requested[done:], end, side="left"))
-            out[done:stop] = self._matrix[requested[done:stop] - self._start]
-            done = stop
-        return out
+    def _float_batch(self, rows: np.ndarray) -> np.ndarray:
+        if len(rows) > len(self._buffer):
+            self._buffer = np.empty((len(rows), rows.shape[1]), dtype=np.float32)
+        return float_rows(rows, self.matrix.missing_code, self._buffer[: len(rows)])
 
-    def _restart(self) -> None:
-        self._reader = iter_feature_batches(
-            self.path, self.features, batch_rows=self._batch_rows, cancel=self._cancel
-        )
-        self._start = 0
-        self._matrix = np.empty((0, len(self.features)), dtype=np.float32)
 
-    def _advance(self) -> None:
-        try:
-            self._start, self._matrix = next(self._reader)
-        except StopIteration:
-            raise IndexError(f"row beyond the end of {self.path}") from None
+def float_rows(
+    rows: np.ndarray, missing_code: int | None, out: np.ndarray | None = None
+) -> np.ndarray:
+    """Convert matrix rows to float32 (into `out` when given), missing cells to NaN."""
+    if out is None:
+        out = np.empty(rows.shape, dtype=np.float32)
+    np.copyto(out, rows, casting="unsafe")
+    if missing_code is not None:
+        out[rows == missing_code] = np.nan
+    return out

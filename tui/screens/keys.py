@@ -113,6 +113,10 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
         lines.append(f"Scopes: {', '.join(account.scopes) or 'none'}.")
         lines.extend(result.notes)
         self.query_one("#result", Static).update("\n".join(lines))
+        # Show the keys as they were used, e.g. after a pasted PUBLIC$SECRET was split.
+        keys = self.session.keys
+        self.query_one("#public-id", Input).value = keys.public_id
+        self.query_one("#secret-key", Input).value = keys.secret_key
         self.query_one("#check", Button).disabled = False
         button = self.query_one("#continue", Button)
         button.disabled = False
@@ -125,6 +129,7 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
     def after_failure(self, task: str) -> None:
         self.query_one("#result", Static).update("")
         self.query_one("#check", Button).disabled = False
+        self.query_one("#continue", Button).disabled = True
         self.query_one("#secret-key", Input).focus()
 
     @on(Button.Pressed, "#continue")

@@ -30,6 +30,7 @@ means it is ready: Numerai runs it every round from now on.
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="summary")
+        yield Static("", id="next-action")
         yield WorkProgress(id="progress")
         yield Static("", id="status")
 
@@ -73,9 +74,9 @@ means it is ready: Numerai runs it every round from now on.
             f"sha256:        {session.state.pickle_sha256[:16]}…\n"
             f"Runner:        {image.name} (matches the pickle's Python {session.pickle_python()})\n"
             f"Data version:  {version.name}\n"
-            f"Sandbox:       {verdict}\n\n"
-            "Press Upload to send it to Numerai."
+            f"Sandbox:       {verdict}"
         )
+        self.query_one("#next-action", Static).update("\nPress Upload to send it to Numerai.")
         button = self.query_one("#upload", Button)
         button.disabled = False
         button.focus()
@@ -131,6 +132,7 @@ means it is ready: Numerai runs it every round from now on.
             self._show_status(payload, final=False)
 
     def _uploaded(self, upload_id: str) -> None:
+        self.query_one("#next-action", Static).update("")
         self.query_one(WorkProgress).finish(
             f"Uploaded (upload id {upload_id}). Waiting for validation…"
         )
