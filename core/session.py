@@ -297,25 +297,11 @@ class WizardSession:
     def _fetch(self, version: str, names: list[str], progress=None, cancel=None) -> None:
         if self.env.local_data_dir is not None:
             return
-        from core.data.download import download_files
+        from core.data.download import fetch_version_files
 
         self._require(Step.KEYS, self.client is not None)
-        wanted = [f"{version}/{name}" for name in names]
-        available = set(self.client.list_datasets())
-        missing = [name for name in wanted if name not in available]
-        required = [n for n in missing if not n.endswith("live_benchmark_models.parquet")]
-        if required:
-            raise StepError(
-                f"The API does not list {', '.join(required)}.",
-                "Choose another data version.",
-            )
-        present = [name for name in wanted if name in available]
-        download_files(
-            self.client.dataset_url,
-            present,
-            self.env.data_dir,
-            progress=progress,
-            cancel=cancel,
+        fetch_version_files(
+            self.client, version, names, self.env.data_dir, progress=progress, cancel=cancel
         )
 
     # Training --------------------------------------------------------------

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from core import logs
 from core.demo import DEMO_MODEL, DEMO_PUBLIC_ID, DEMO_SECRET_KEY, WEBHOOK_MODEL
 from core.state import load_state
+from tests.pickle_support import predict_pickle
 from tui.cli import main
 
 WRONG_SECRET = "Z" * 64
@@ -175,28 +176,6 @@ def test_secret_never_in_output_or_logs(standin, pickle_file):
     for secret in (DEMO_SECRET_KEY, WRONG_SECRET):
         assert all(secret not in output for output in outputs)
         assert secret not in log_text
-
-
-def predict_pickle(path, *, callable_model=True):
-    """Write a cloudpickled predict over a small LightGBM model (or a plain dict)."""
-    import cloudpickle
-    import lightgbm as lgb
-    import numpy as np
-    import pandas as pd
-
-    features = [f"feature_{name}" for name in "abcde"]
-    rng = np.random.default_rng(0)
-    train = pd.DataFrame(rng.integers(0, 5, (500, 5)), columns=features)
-    model = lgb.LGBMRegressor(n_estimators=5, verbose=-1)
-    model.fit(train, rng.random(500))
-
-    def predict(live_features):
-        raw = model.predict(live_features[features])
-        ranks = pd.Series(raw, index=live_features.index).rank(pct=True)
-        return pd.DataFrame({"prediction": ranks})
-
-    path.write_bytes(cloudpickle.dumps(predict if callable_model else {"model": 1}))
-    return path
 
 
 def test_sandbox_fail_blocks_upload(standin, tmp_path):

@@ -258,3 +258,37 @@ class _Meter:
             else None
         )
         self.progress(DownloadProgress(self.name, self.done, self.total, rate, eta))
+
+
+# Files a data version may lack without stopping training or the sandbox.
+OPTIONAL_FILES = ("live_benchmark_models.parquet",)
+
+
+def fetch_version_files(
+    client,
+    version: str,
+    filenames: list[str],
+    dest_dir: Path,
+    *,
+    progress: Callable[[DownloadProgress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Path:
+    """Download `version`'s files through the API's dataset URLs; return `dest_dir/version`.
+
+    Raises `DownloadError` when the API does not list a required file.
+    """
+    wanted = [f"{version}/{name}" for name in filenames]
+    available = set(client.list_datasets())
+    required = [
+        name
+        for name in wanted
+        if name not in available and not name.endswith(OPTIONAL_FILES)
+    ]
+    if required:
+        raise DownloadError(
+            f"The API does not list {', '.join(required)}.",
+            "Choose another data version.",
+        )
+    present = [name for name in wanted if name in available]
+    download_files(client.dataset_url, present, dest_dir, progress=progress, cancel=cancel)
+    return Path(dest_dir) / version

@@ -61,6 +61,15 @@ def _progress_printer(enabled: bool):
     show_default=True,
     help="CPUs the pickle may use.",
 )
+@click.option(
+    "--api-url",
+    metavar="URL",
+    help="Also ask this Numerai API whether it offers a runner for the pickle's "
+    "Python (needs API keys).",
+)
+@click.option(
+    "--demo", is_flag=True, help="Ask a local stand-in of the API instead (demo keys)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check(
     pickle_path: str,
@@ -70,6 +79,8 @@ def check(
     memory_limit: float,
     timeout: float,
     cpus: int,
+    api_url: str | None,
+    demo: bool,
     as_json: bool,
 ) -> None:
     """Run PICKLE the way Numerai's runner does and report whether it passes.
@@ -94,6 +105,42 @@ def check(
     except WizardError as error:
         click.echo(f"Error: {error.one_line()}", err=True)
         sys.exit(EXIT_USAGE)
+    if api_url or demo:
+        try:
+            _check_runner_offered(report, api_url, demo)
+        except WizardError as error:
+            click.echo(f"Error: {error.one_line()}", err=True)
+            sys.exit(EXIT_FAIL)
 
     click.echo(report.to_json() if as_json else render_text(report))
     sys.exit(EXIT_FAIL if report.verdict == "fail" else 0)
+
+
+def _check_runner_offered(report, api_url: str | None, demo: bool) -> None:
+    """Add whether the API offers a runner for the pickle's Python to `report`."""
+    from core.api import NumeraiClient
+    from core.errors import WizardError
+    from core.keys import find_keys
+    from core.sandbox.offer import add_runner_offer
+    from tui.commands.common import open_environment
+
+    if demo and api_url:
+        raise click.UsageError(
+            "--demo starts its own API; do not combine it with --api-url."
+        )
+    with open_environment(demo, api_url, None) as env:
+        if demo:
+            from core.demo import DEMO_PUBLIC_ID, DEMO_SECRET_KEY
+            from core.keys import Keys
+
+            keys = Keys(DEMO_PUBLIC_ID, DEMO_SECRET_KEY)
+        else:
+            found = find_keys()
+            if found is None:
+                raise WizardError(
+                    "Asking the API for its runners needs API keys, and none were found.",
+                    "Set NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY, or drop --api-url.",
+                )
+            keys = found.keys
+        client = NumeraiClient(keys, env.api_url)
+        add_runner_offer(report, client.docker_images())

@@ -98,7 +98,18 @@ def _print_result(exported, result) -> None:
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of Numerai files: features.json, train.parquet, validation.parquet, directly or in a vX.Y subfolder.",
+    help="Folder of Numerai files: features.json, train.parquet, validation.parquet, "
+    "directly or in a vX.Y subfolder. Without it, the files are downloaded from the API.",
+)
+@click.option(
+    "--api-url",
+    metavar="URL",
+    help="Numerai API address to download from (default: the real API).",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Download from a local stand-in of the API with synthetic data.",
 )
 @click.option(
     "--data-version",
@@ -141,18 +152,96 @@ def _print_result(exported, result) -> None:
 )
 @click.pass_context
 def train(
-    ctx, data_dir, data_version, feature_set, preset, trees, era_step, target, out_path
+    ctx,
+    data_dir,
+    api_url,
+    demo,
+    data_version,
+    feature_set,
+    preset,
+    trees,
+    era_step,
+    target,
+    out_path,
 ) -> None:
     """Train a LightGBM model, validate it and export the predict pickle."""
     from core.logs import setup_logging
-    from core.presets import PRESETS, preset_params
+    from core.presets import PRESETS
 
     setup_logging()
-    data_dir = data_dir or _parent_data_dir(ctx)
-    if data_dir is None:
-        _fail("No data folder given.", "Pass --data-dir DIR with Numerai files.")
+    if demo and api_url:
+        raise click.UsageError(
+            "--demo starts its own API; do not combine it with --api-url."
+        )
     if preset not in PRESETS:
         _fail(f"Unknown preset {preset!r}.", f"Choose one of: {', '.join(PRESETS)}.")
+    data_dir = data_dir or _parent_data_dir(ctx)
+    if data_dir is not None:
+        _train_command(
+            ctx,
+            data_dir,
+            data_version,
+            feature_set,
+            preset,
+            trees,
+            era_step,
+            target,
+            out_path,
+        )
+        return
+
+    from tui.commands.common import open_environment
+
+    try:
+        with open_environment(demo, api_url, None) as env:
+            downloaded = _download(env, data_version)
+            _train_command(
+                ctx,
+                downloaded,
+                data_version,
+                feature_set,
+                preset,
+                trees,
+                era_step,
+                target,
+                out_path,
+            )
+    except WizardError as error:
+        _fail(error.message, error.hint)
+
+
+def _download(env, version: str) -> Path:
+    """Download a version's training files through the API, printing one line per file."""
+    from core.api import NumeraiClient
+    from core.data.catalog import TRAINING_FILES
+    from core.data.download import fetch_version_files
+
+    done: set[str] = set()
+
+    def report(update) -> None:
+        if (
+            update.total_bytes is not None
+            and update.done_bytes >= update.total_bytes
+            and update.name not in done
+        ):
+            done.add(update.name)
+            click.echo(
+                f"downloaded {update.name} ({update.done_bytes:,} bytes)", err=True
+            )
+
+    client = NumeraiClient(None, env.api_url)
+    click.echo(
+        f"Downloading {version} from {env.api_url} into {env.data_dir}", err=True
+    )
+    return fetch_version_files(
+        client, version, list(TRAINING_FILES), env.data_dir, progress=report
+    )
+
+
+def _train_command(
+    ctx, data_dir, data_version, feature_set, preset, trees, era_step, target, out_path
+) -> None:
+    from core.presets import preset_params
 
     overrides = {"n_estimators": trees} if trees else {}
     params = preset_params(preset, overrides)
