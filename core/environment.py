@@ -73,7 +73,7 @@ def demo_environment(
     options = {}
     if validation_seconds is not None:
         options["validation_seconds"] = validation_seconds
-    with StandInServer(data_root=source, **options) as server:
+    with StandInServer(data_root=source, run_pickles=True, **options) as server:
         log.info("demo stand-in API listening at %s", server.url)
         yield Environment(
             api_url=server.url,

@@ -76,7 +76,8 @@ def compatibility_text(report) -> Text:
         ]
         line = f"{row.python:<8} {marks[0]:^4} {marks[1]:^3} {marks[2]:^6}"
         if row.note:
-            line += f" {row.note}"
+            # The command-line hint in brackets does not apply in the TUI.
+            line += f" {row.note.split(' (')[0]}"
         elif not row.available:
             line += " not available"
         text.append(line + "\n", style="bold" if row.selected else "")

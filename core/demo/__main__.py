@@ -35,7 +35,9 @@ def serve(port: int, data_root: Path | None, validation_seconds: float = 1.5) ->
     from core.demo import DEMO_PUBLIC_ID, DEMO_SECRET_KEY
     from core.demo.server import StandInServer
 
-    server = StandInServer(data_root, port=port, validation_seconds=validation_seconds)
+    server = StandInServer(
+        data_root, port=port, validation_seconds=validation_seconds, run_pickles=True
+    )
     try:
         server.start()
     except OSError as error:

@@ -10,7 +10,9 @@ service reports outside round windows.
 
 from __future__ import annotations
 
+import logging
 import pickletools
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -19,6 +21,7 @@ from core.demo.store import PickleRecord, TriggerRecord, now_iso
 
 NO_OPEN_ROUND = "No open round, will run at the next round"
 INVALID_PICKLE = "Invalid pickle file: {reason}"
+log = logging.getLogger(__name__)
 
 
 def check_pickle(path: Path) -> tuple[bool, str]:
@@ -35,6 +38,52 @@ def check_pickle(path: Path) -> tuple[bool, str]:
     return True, ""
 
 
+SEGFAULT = "Segmentation fault! Ensure python and library versions match our environment."
+
+
+def start_runner_validation(record: PickleRecord, path: Path, python: str, live: Path | None) -> bool:
+    """Run the pickle in the sandbox for `python` in a thread; False when no runner is ready.
+
+    The outcome replaces `record.valid` and `record.failure_description`,
+    worded like the statuses Numerai shows for a failed run.
+    """
+    from core.sandbox import envs
+
+    if envs.available_env(python) is None:
+        log.info("no ready runner for Python %s; upload %s is only checked statically", python, record.id)
+        return False
+    record.running = True
+    thread = threading.Thread(
+        target=_run_validation, args=(record, path, python, live), daemon=True
+    )
+    thread.start()
+    return True
+
+
+def _run_validation(record: PickleRecord, path: Path, python: str, live: Path | None) -> None:
+    from core.errors import WizardError
+    from core.sandbox import run_sandbox
+
+    try:
+        report = run_sandbox(path, python=python, live_path=live)
+        failures = [r for r in report.reasons if r.severity == "fail"]
+        if failures:
+            record.valid = False
+            record.failure_description = _runner_wording(failures[0])
+    except WizardError as error:
+        log.warning("validation run of upload %s failed: %s", record.id, error)
+        record.valid = False
+        record.failure_description = error.one_line()
+    finally:
+        record.running = False
+
+
+def _runner_wording(reason) -> str:
+    if reason.code in ("crash", "crash_after_load", "wrong_python_version"):
+        return SEGFAULT
+    return f"Invalid submission: {reason.message}"
+
+
 def validation_status(record: PickleRecord, seconds: float) -> str:
     """Return the status of `record` now, adding its trigger once it succeeded."""
     if record.fixed_validation_status:
@@ -42,7 +91,7 @@ def validation_status(record: PickleRecord, seconds: float) -> str:
     elapsed = time.monotonic() - record.created_monotonic
     if elapsed < seconds / 3:
         return "pending"
-    if elapsed < seconds:
+    if elapsed < seconds or record.running:
         return "validating"
     if not record.valid:
         if not record.triggers:

@@ -218,12 +218,22 @@ def create_upload(info, filename, tournament, modelId=None, **args) -> dict:
             valid=valid,
             failure_description=description,
         )
+        if valid and store.run_pickles:
+            _run_in_runner(store, record, stored.path, image_id)
         stored.created = True
         stored.data_version_id = version_id
         stored.docker_image_id = image_id
         target.upload = record
         target.history.append(record)
         return _pickle_view(ctx, record)
+
+
+def _run_in_runner(store: Store, record, path, image_id) -> None:
+    image = next(row for row in store.docker_images if row["id"] == image_id)
+    python = image["name"].removeprefix("Python ").strip()
+    # Numerai's live data has every feature of the version; live data built
+    # from the model's own columns stands in for it, whatever the data here.
+    lifecycle.start_runner_validation(record, path, python, None)
 
 
 def _latest_put(store: Store, model_id: str, filename: str):

@@ -59,7 +59,9 @@ class StandInServer:
     `url` is the GraphQL endpoint once started. `store` contains the account,
     uploads and pending failures; tests read and change it directly.
     `validation_seconds` is how long an upload takes to go from "pending"
-    to its final validation status.
+    to its final validation status. With `run_pickles`, validation also runs
+    the pickle in the sandbox for the chosen image's Python when that runner
+    environment is ready, as Numerai runs it before accepting it.
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class StandInServer:
         port: int = 0,
         validation_seconds: float = 1.5,
         upload_url_seconds: float = 600.0,
+        run_pickles: bool = False,
     ) -> None:
         self._spool = None
         self._port = port
@@ -77,6 +80,7 @@ class StandInServer:
             validation_seconds=validation_seconds,
         )
         self.store.upload_url_seconds = upload_url_seconds
+        self.store.run_pickles = run_pickles
         self._spool = self.store.spool_dir
         self.stopping = threading.Event()
         self._httpd: _Server | None = None

@@ -42,6 +42,8 @@ class PickleRecord:
     created_monotonic: float
     valid: bool
     failure_description: str = ""
+    # True while the pickle runs in a runner environment (`Store.run_pickles`).
+    running: bool = False
     triggers: list[TriggerRecord] = field(default_factory=list)
     # A fixed status overrides the time-based lifecycle (used by fixtures).
     fixed_validation_status: str | None = None
@@ -120,6 +122,9 @@ class Store:
     spool_dir: Path
     data_root: Path | None = None
     validation_seconds: float = 1.5
+    # Run each uploaded pickle as Numerai's runner does, where a runner
+    # environment for the image's Python is ready; else only walk its opcodes.
+    run_pickles: bool = False
     upload_url_seconds: float = 600.0
     # False makes the model-upload queries fail, as for an account that cannot use them.
     model_uploads_enabled: bool = True

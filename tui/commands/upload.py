@@ -101,7 +101,7 @@ def _api_address(demo: bool, api_url: str | None):
         return
     from core.demo.server import StandInServer
 
-    with StandInServer() as server:
+    with StandInServer(run_pickles=True) as server:
         click.echo(f"Demo: stand-in API at {server.url}", err=True)
         yield server.url, DEMO_PROFILE
 

@@ -143,6 +143,10 @@ means it is ready: Numerai runs it every round from now on.
         text = f"Numerai: {describe_status(info)}"
         if final:
             text += "\n\nDone. Ctrl+Q quits; re-run the wizard to upload a new model."
+            if self.session.upload_id:
+                self.query_one(WorkProgress).update_status(
+                    f"Uploaded (upload id {self.session.upload_id})."
+                )
         self.query_one("#status", Static).update(text)
         self.query_one("#refresh", Button).disabled = False
         if final:
