@@ -1,11 +1,12 @@
 """Memory and time estimates for training here and for inference in Numerai's runner.
 
-The formulas follow what the wizard keeps in memory at its peak (LightGBM's
-one byte per binned cell, the bin sample, one float32 row batch, a
-few arrays per row) plus constants measured with `benchmarks/bench_training.py`
-and child-process peak RSS on a 2-core, 24 GB Linux machine with Python 3.11
-and lightgbm 4.6.0. They are estimates: other machines, libraries and
-parameters move them.
+The memory formula adds up what the wizard keeps at its peak: the packed
+feature matrix at half a byte per cell, LightGBM's Dataset at one byte per
+cell while rows are pushed, one float32 push batch, the bin sample and a few
+arrays per row. The constants were measured with
+`benchmarks/bench_training.py` and child-process peak RSS on a 2-core,
+24 GB Linux machine with Python 3.11, lightgbm 4.6.0 and pyarrow 21. They
+are estimates: other machines, libraries and parameters move them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.presets import BIN_SAMPLE_ROWS, booster_params, tree_count
+from core.presets import tree_count
+from core.training import bin_sample_rows, lightgbm_params
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +30,26 @@ BASE_BYTES = 231 * MB
 PER_FEATURE_BYTES = 20 * 1024
 # Era, target, row positions and LightGBM's gradients, hessians and scores.
 PER_ROW_BYTES = 70
+# Packed feature matrix (two int8 features per byte), see core.data.matrix.
+MATRIX_BYTES_PER_CELL = 0.5
+# LightGBM's 4-bit bins plus its same-size load buffer, held until the push ends.
+DATASET_BYTES_PER_CELL = 1.0
+# The float32 sample, plus LightGBM's float64 copy of its values with indices.
+SAMPLE_BYTES_PER_CELL = 4 + 16
 # One histogram entry (gradient and hessian sums) per bin, per leaf kept.
 HISTOGRAM_ENTRY_BYTES = 16
 BINS_PER_FEATURE = 6  # five values plus LightGBM's missing-value bin
-STREAM_BATCH_ROWS = 4096
+PUSH_BATCH_ROWS = 8192
+# Measured: pyarrow's pool keeps about 10 bytes per cell of one 8,192-row
+# read batch mapped after the read.
+READ_BATCH_RETAINED_BYTES = 8192 * 10
 
-# Measured time of streaming and binning, per cell (row x feature), two passes.
-BUILD_SECONDS_PER_CELL = 90e-9
+# Measured: reading, packing and pushing 150,000 x 2,748 cells took 24.8 s.
+BUILD_SECONDS_PER_CELL = 60e-9
 # Measured time per tree: a fixed part, and per row x sampled feature x level.
+# 100 trees of the example preset on 150,000 x 2,748 took 8.3 s (col-wise).
 TREE_FIXED_SECONDS = 1.5e-3
-TREE_SECONDS_PER_CELL_LEVEL = 3.5e-9 / 5
+TREE_SECONDS_PER_CELL_LEVEL = 4e-10
 # Prediction cost per row, per tree, per tree level, on one CPU (conservative).
 PREDICT_SECONDS_PER_NODE = 10e-9
 
@@ -89,7 +101,7 @@ def _available_memory() -> int | None:
 
 def _tree_shape(params: dict, rows: int) -> tuple[int, int]:
     """Return (leaves, levels) a tree can reach with these parameters and rows."""
-    full = booster_params(params)
+    full = lightgbm_params(params)
     leaves = int(full.get("num_leaves", 31))
     max_depth = int(full.get("max_depth", -1))
     if max_depth > 0:
@@ -101,7 +113,7 @@ def _tree_shape(params: dict, rows: int) -> tuple[int, int]:
 
 
 def _feature_fraction(params: dict) -> float:
-    full = booster_params(params)
+    full = lightgbm_params(params)
     for key in ("colsample_bytree", "feature_fraction", "sub_feature"):
         if key in full:
             return float(full[key])
@@ -111,20 +123,23 @@ def _feature_fraction(params: dict) -> float:
 def train_peak_bytes(
     rows: int, n_features: int, params: dict, file_rows: int | None = None
 ) -> int:
-    """Estimate the peak RSS of loading, binning and training, in bytes."""
+    """Estimate the peak RSS of loading, binning and training, in bytes.
+
+    The peak is either while the bin sample is binned or while rows are
+    pushed, both with the packed matrix in memory.
+    """
     leaves, _ = _tree_shape(params, rows)
-    sample = min(
-        rows,
-        int(booster_params(params).get("bin_construct_sample_cnt", BIN_SAMPLE_ROWS)),
-    )
-    dataset = rows * n_features
-    # The float32 sample rows, plus LightGBM's float64 copy of their values with indices.
-    sampling = sample * n_features * 8 * 2
-    batch = STREAM_BATCH_ROWS * n_features * 9
+    sample = min(rows, bin_sample_rows(params))
+    matrix = rows * n_features * MATRIX_BYTES_PER_CELL
+    sampling = sample * n_features * SAMPLE_BYTES_PER_CELL
+    pushing = n_features * (rows * DATASET_BYTES_PER_CELL + PUSH_BATCH_ROWS * 4)
+    read_retained = READ_BATCH_RETAINED_BYTES * n_features
     histograms = leaves * n_features * BINS_PER_FEATURE * HISTOGRAM_ENTRY_BYTES
     per_row = PER_ROW_BYTES * max(rows, file_rows or 0)
     fixed = BASE_BYTES + PER_FEATURE_BYTES * n_features
-    return int(fixed + per_row + dataset + sampling + batch + histograms)
+    return int(
+        fixed + per_row + matrix + max(sampling, pushing) + read_retained + histograms
+    )
 
 
 def _estimate_times(

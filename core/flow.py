@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from core.errors import WizardError
 from core.session import DEFAULT_FEATURE_SET, DEFAULT_PRESET, WizardSession
 from core.steps import Step
-from core.summaries import estimate_summary, metrics_summary, report_summary
+from core.summaries import estimate_summary, report_summary, training_summary
 
 Echo = Callable[[str], None]
 
@@ -129,14 +129,12 @@ def _train_step(session: WizardSession, options: RunOptions, echo: Echo, cancel)
         _line(echo, Step.TRAIN, f"skipped: using {path}")
         return
     result = session.train(cancel=cancel)
-    metrics = result.metrics
     trees = session.training_params().get("n_estimators")
     _line(
         echo,
         Step.TRAIN,
         f"{session.preset} preset, {trees} trees on {result.train_rows:,} rows; "
-        f"validation {metrics_summary(metrics)}; "
-        f"pickle {session.pickle_path}",
+        f"{training_summary(result)}; pickle {session.pickle_path}",
     )
 
 

@@ -13,8 +13,13 @@ ROUND_KEYS = (
     "num_rounds",
     "num_round",
 )
-# 20,000 rows are plenty to find bin edges: Numerai features take five values.
-BIN_SAMPLE_ROWS = 20_000
+# Rows sampled to find bin edges unless the parameters set
+# `bin_construct_sample_cnt`. Numerai features take five values (0 to 4). A
+# value in 5 % of rows shows up about 250 times in this many rows, so
+# LightGBM finds the same bins as from all rows. The sample costs about 16
+# bytes per sampled cell while LightGBM bins it. NOTE: a value rarer than
+# about 1 row in 1,000 may be missed and then merged into a neighbouring bin.
+BIN_SAMPLE_ROWS = 5000
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,30 @@ def report_summary(report: Any) -> str:
     if timings:
         parts.append(", ".join(timings))
     return "; ".join(parts)
+
+
+def training_warnings(result: Any) -> list[str]:
+    """Return plain warnings about a trained model that scores would not show."""
+    warnings = []
+    importance = getattr(getattr(result, "model", None), "feature_importance", None)
+    if importance is not None and int(importance().sum()) == 0:
+        params = getattr(result, "params", {}) or {}
+        leaf_rows = params.get("min_data_in_leaf") or params.get("min_child_samples")
+        cause = f" (min_data_in_leaf {leaf_rows:,} on {result.train_rows:,} rows)" if leaf_rows else ""
+        warnings.append(
+            "The model made no split, so it predicts one constant value"
+            f"{cause}. Lower min_data_in_leaf or train on more rows."
+        )
+    if result.metrics is None:
+        note = getattr(result, "validation_note", "")
+        warnings.append(note or "No validation eras: the model was not scored.")
+    return warnings
+
+
+def training_summary(result: Any) -> str:
+    """Return the validation scores, or why there are none, and any warnings."""
+    parts = []
+    if result.metrics is not None:
+        parts.append(f"validation {metrics_summary(result.metrics)}")
+    parts.extend(f"warning: {text}" for text in training_warnings(result))
+    return "; ".join(parts)

@@ -1,10 +1,10 @@
 """Training a LightGBM model on Numerai data, with progress and cancel.
 
-Stages: loading (era and target columns, then the feature columns in one
-pass into an int8 matrix), building dataset (LightGBM bins pushed from that
-matrix in float32 batches, no float copy of the whole matrix), training
-(`lightgbm.train`, cancel checked every tree) and validating (per-era
-correlation on the validation eras after the embargo).
+Stages: loading reads the era and target columns, then the feature columns
+in one pass into a packed int8 matrix. Building dataset pushes that matrix
+to LightGBM in float32 batches, with no float copy of the whole matrix.
+Training runs `lightgbm.train` and checks cancel every tree. Validating
+scores per-era correlation on the validation eras after the embargo.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from typing import Any
 from core.data import DEFAULT_VERSION, DataError
 from core.errors import Cancelled
 from core.metrics import ValidationMetrics
-from core.presets import PRESETS, booster_params, preset_params, tree_count
+from core.presets import (
+    BIN_SAMPLE_ROWS,
+    PRESETS,
+    booster_params,
+    preset_params,
+    tree_count,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,8 @@ __all__ = [
     "TrainConfig",
     "TrainProgress",
     "TrainResult",
+    "bin_sample_rows",
+    "lightgbm_params",
     "preset_params",
     "train_model",
 ]
@@ -40,14 +48,6 @@ EMBARGO_ERAS = 4
 PROGRESS_INTERVAL_S = 0.1
 
 STAGES = ("loading", "building dataset", "training", "validating")
-
-# Rows sampled to find bin edges unless the parameters set
-# `bin_construct_sample_cnt`. Numerai features take five values (0 to 4), so
-# every value shows up hundreds of times in this many rows and LightGBM finds
-# the same bins as from all rows. The sample costs about 16 bytes per sampled
-# cell while LightGBM bins it. NOTE: a value rarer than about 1 row in 1,000
-# may be missed and then merged into a neighbouring bin.
-BIN_SAMPLE_ROWS = 5000
 
 
 # Below this fraction of features per tree, histograms are built feature by
@@ -182,7 +182,7 @@ def train_model(
 
     reporter.enter("building dataset")
     dataset = _build_dataset(matrix, features, selection, config, cancel)
-    del matrix  # LightGBM holds its own binned copy now
+    matrix.release()  # LightGBM holds its own binned copy now
 
     reporter.enter("training")
     booster = _train_booster(dataset, config, trees, reporter)
@@ -237,7 +237,7 @@ def _load_training_rows(folder: Path, config: TrainConfig):
 
 
 def _read_matrix(path: Path, features, selection, cancel):
-    from core.data.loading import read_feature_matrix
+    from core.data.matrix import read_feature_matrix
 
     return read_feature_matrix(path, features, selection.positions, cancel=cancel)
 
@@ -252,14 +252,14 @@ def _build_dataset(matrix, features, selection, config: TrainConfig, cancel):
     import lightgbm as lgb
     import numpy as np
 
-    from core.data.sequence import MatrixSequence, float_rows
+    from core.data.sequence import MatrixSequence
 
-    params = _dataset_params(config.params)
-    rows = len(matrix.values)
+    params = lightgbm_params(config.params)
+    rows = len(matrix)
     sample_rows = min(rows, int(params["bin_construct_sample_cnt"]))
     rng = np.random.default_rng(int(params.get("seed", 0)))
     sample_index = np.sort(rng.choice(rows, size=sample_rows, replace=False))
-    sample = float_rows(matrix.values[sample_index], matrix.missing_code)
+    sample = matrix.float_rows(sample_index)
     reference = lgb.Dataset(
         sample, feature_name=features, params=params, free_raw_data=True
     )
@@ -282,12 +282,13 @@ def _build_dataset(matrix, features, selection, config: TrainConfig, cancel):
     return dataset
 
 
-def _dataset_params(params: dict) -> dict:
-    """Return `lightgbm.train` parameters with the wizard's bin sample size.
+def lightgbm_params(params: dict) -> dict:
+    """Return the `lightgbm.train` parameters the wizard uses for `params`.
 
-    Also sets `force_col_wise` for a small feature fraction unless the
-    parameters choose a histogram layout. The layout changes speed and
-    memory, not the trees.
+    These are `booster_params` with the wizard's bin sample size, plus
+    `force_col_wise` for a small feature fraction unless the parameters
+    choose a histogram layout. The layout changes speed and memory, not the
+    trees.
     """
     full = booster_params(params)
     full["bin_construct_sample_cnt"] = bin_sample_rows(params)
@@ -307,7 +308,7 @@ def _train_booster(dataset, config: TrainConfig, trees: int, reporter: _Reporter
         reporter.tree_done(env.iteration + 1)
 
     return lgb.train(
-        _dataset_params(config.params),
+        lightgbm_params(config.params),
         dataset,
         num_boost_round=trees,
         callbacks=[on_iteration],

@@ -1,9 +1,10 @@
-"""Feature sets, column-selective loading, the parquet Sequence and the catalog."""
+"""Feature sets, column-selective loading, the feature matrix, its Sequence, the catalog."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,9 @@ from core.data.loading import (
     read_columns,
     select_rows,
 )
+from core.data.matrix import MISSING_INT8, read_feature_matrix
 from core.data.synthetic import generate_dataset
+from core.errors import Cancelled
 
 
 @pytest.fixture(scope="module")
@@ -147,26 +150,123 @@ def test_feature_batches_match_pandas(folder):
     np.testing.assert_array_equal(np.vstack(parts), expected)
 
 
-def test_sequence_rows_match_pandas(folder):
-    from core.data.sequence import ParquetSequence
+def _pandas_float32(path, features):
+    return pd.read_parquet(path, columns=features).to_numpy(np.float32)
 
-    features = read_feature_sets(folder / "features.json")["small"]
-    expected = pd.read_parquet(folder / "train.parquet", columns=features).to_numpy(
-        np.float32
-    )
+
+def test_matrix_packed_matches_pandas(folder):
+    features = read_feature_sets(folder / "features.json")["medium"][::-1][:59]
+    expected = _pandas_float32(folder / "train.parquet", features)
     positions = np.arange(5, 18000, 7)
-    sequence = ParquetSequence(
-        folder / "train.parquet", features, positions, batch_rows=512
+    matrix = read_feature_matrix(
+        folder / "train.parquet", features, positions, batch_rows=1000
     )
+    assert matrix.packed
+    assert matrix.values.shape == (len(positions), 30)
+    np.testing.assert_array_equal(matrix.float_rows(slice(None)), expected[positions])
+    np.testing.assert_array_equal(
+        matrix.float_rows(np.array([0, 3, 900])), expected[positions[[0, 3, 900]]]
+    )
+
+
+def _write_columns(path, columns: dict) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns), path, row_group_size=7)
+
+
+def test_matrix_int8_nulls_become_nan(tmp_path):
+    import pyarrow as pa
+
+    path = tmp_path / "nulls.parquet"
+    _write_columns(
+        path,
+        {
+            "feature_a": pa.array([0, None, 4, 2] * 5, pa.int8()),
+            "feature_b": pa.array([1, 2, 3, None] * 5, pa.int8()),
+        },
+    )
+    matrix = read_feature_matrix(path, ["feature_b", "feature_a"], np.arange(20))
+    assert not matrix.packed
+    assert matrix.missing_code == MISSING_INT8
+    rows = matrix.float_rows(slice(0, 4))
+    np.testing.assert_array_equal(
+        rows, np.array([[1, 0], [2, np.nan], [3, 4], [np.nan, 2]], np.float32)
+    )
+
+
+def test_matrix_large_int8_not_packed(tmp_path):
+    import pyarrow as pa
+
+    path = tmp_path / "wide.parquet"
+    _write_columns(path, {"feature_a": pa.array([0, 20, -3] * 4, pa.int8())})
+    matrix = read_feature_matrix(path, ["feature_a"], np.array([1, 2, 10]))
+    assert not matrix.packed
+    assert matrix.values.dtype == np.int8
+    np.testing.assert_array_equal(matrix.float_rows(slice(None))[:, 0], [20, -3, 20])
+
+
+def test_matrix_float_columns_kept(tmp_path):
+    import pyarrow as pa
+
+    path = tmp_path / "float.parquet"
+    _write_columns(
+        path,
+        {
+            "feature_a": pa.array([0.5, None, 2.25] * 4, pa.float32()),
+            "feature_b": pa.array([1, 2, 3] * 4, pa.int8()),
+        },
+    )
+    matrix = read_feature_matrix(path, ["feature_a", "feature_b"], np.arange(3))
+    assert matrix.values.dtype == np.float32
+    np.testing.assert_array_equal(
+        matrix.float_rows(slice(None)),
+        np.array([[0.5, 1], [np.nan, 2], [2.25, 3]], np.float32),
+    )
+
+
+def test_matrix_read_cancelled(folder):
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        read_feature_matrix(
+            folder / "train.parquet", _small(folder), [0], cancel=cancel
+        )
+
+
+def _small(folder):
+    return read_feature_sets(folder / "features.json")["small"]
+
+
+def test_sequence_batches_match_matrix(folder):
+    from core.data.sequence import MatrixSequence
+
+    features = _small(folder)
+    expected = _pandas_float32(folder / "train.parquet", features)
+    positions = np.arange(0, 18000, 3)
+    matrix = read_feature_matrix(folder / "train.parquet", features, positions)
+    sequence = MatrixSequence(matrix, batch_rows=512)
     assert len(sequence) == len(positions)
     np.testing.assert_array_equal(sequence[0:100], expected[positions[:100]])
-    np.testing.assert_array_equal(sequence[2000], expected[positions[2000]])
-    # Going back to an earlier row restarts the reader.
-    np.testing.assert_array_equal(sequence[3], expected[positions[3]])
-    assert sequence[3].dtype == np.float64
     np.testing.assert_array_equal(
-        sequence[len(sequence) - 50 : len(sequence)], expected[positions[-50:]]
+        sequence[[2, 50, 5999]], expected[positions[[2, 50, 5999]]]
     )
+    assert sequence[2000].dtype == np.float64
+    np.testing.assert_array_equal(sequence[2000], expected[positions[2000]])
+    last = sequence[len(sequence) - 50 : len(sequence)]
+    np.testing.assert_array_equal(last, expected[positions[-50:]])
+
+
+def test_sequence_cancelled(folder):
+    from core.data.sequence import MatrixSequence
+
+    matrix = read_feature_matrix(folder / "train.parquet", _small(folder), [0, 1])
+    cancel = threading.Event()
+    sequence = MatrixSequence(matrix, cancel=cancel)
+    cancel.set()
+    with pytest.raises(Cancelled, match="dataset was cancelled"):
+        sequence[0:2]
 
 
 def test_versions_from_dataset_names():

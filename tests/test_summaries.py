@@ -28,3 +28,27 @@ def test_format_seconds(seconds, text):
 )
 def test_format_bytes(count, text):
     assert format_bytes(count) == text
+
+
+def test_no_split_model_warned(synthetic_root):
+    from core.training import TrainConfig, train_model
+    from core.presets import preset_params
+    from core.summaries import training_summary, training_warnings
+
+    params = preset_params("quick", {"min_data_in_leaf": 1_000_000, "n_estimators": 3})
+    config = TrainConfig(synthetic_root / "v5.2", "small", params)
+    result = train_model(config)
+    warnings = training_warnings(result)
+    assert len(warnings) == 1
+    assert "constant" in warnings[0]
+    assert "1,000,000" in warnings[0]
+    assert "warning:" in training_summary(result)
+
+
+def test_normal_model_not_warned(synthetic_root):
+    from core.training import TrainConfig, train_model
+    from core.presets import preset_params
+    from core.summaries import training_warnings
+
+    config = TrainConfig(synthetic_root / "v5.2", "small", preset_params("quick", {"n_estimators": 5}))
+    assert training_warnings(train_model(config)) == []

@@ -13,7 +13,13 @@ from core.data import DataError
 from core.data.synthetic import generate_dataset
 from core.errors import Cancelled
 from core.presets import PRESETS, booster_params, preset_params, tree_count
-from core.training import STAGES, TrainConfig, train_model
+from core.training import (
+    BIN_SAMPLE_ROWS,
+    STAGES,
+    TrainConfig,
+    lightgbm_params,
+    train_model,
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +81,39 @@ def test_same_model_as_bare_lightgbm(data_dir, quick_result):
     np.testing.assert_allclose(
         result.model.predict(live), bare.predict(live), rtol=1e-6, atol=1e-9
     )
+
+
+def _tree_text(booster) -> str:
+    text = booster.model_to_string()
+    return text[text.index("Tree=0") : text.index("end of trees")]
+
+
+def test_small_bin_sample_same_trees(data_dir):
+    # The default sample is smaller than the 18,000 rows; 20,000 bins all of them.
+    params = preset_params("example", {"n_estimators": 30})
+    small = train_model(TrainConfig(data_dir, "medium", params))
+    full = train_model(
+        TrainConfig(data_dir, "medium", dict(params, bin_construct_sample_cnt=20_000))
+    )
+    assert BIN_SAMPLE_ROWS < small.train_rows
+    assert _tree_text(small.model) == _tree_text(full.model)
+
+
+def test_col_wise_same_as_bare_lightgbm(data_dir):
+    # colsample_bytree 0.1 makes the wizard force col-wise histograms.
+    params = preset_params("example", {"n_estimators": 30})
+    assert lightgbm_params(params)["force_col_wise"] is True
+    result = train_model(TrainConfig(data_dir, "medium", params))
+    folder = data_dir / "v5.2"
+    train = pd.read_parquet(
+        folder / "train.parquet", columns=result.features + ["target"]
+    )
+    bare = lgb.train(
+        booster_params(params),
+        lgb.Dataset(train[result.features], label=train["target"]),
+        num_boost_round=tree_count(params),
+    )
+    assert _tree_text(result.model) == _tree_text(bare)
 
 
 def test_era_step_uses_fewer_rows(data_dir):

@@ -1,9 +1,9 @@
 """Reading Numerai parquet files column by column, with clear errors.
 
-Only the columns a step needs are read. Training reads its feature columns
-once into an int8 matrix (one byte per cell for Numerai's int8 files), and
-validation streams float32 row batches, so no step keeps a floating-point
-copy of the whole feature matrix.
+Only the columns a step needs are read. Validation streams float32 row
+batches here, and training reads its features once into a compact matrix
+(`core.data.matrix`), so no step keeps a floating-point copy of the whole
+feature matrix.
 """
 
 from __future__ import annotations
@@ -22,17 +22,6 @@ log = logging.getLogger(__name__)
 
 # Rows per batch when streaming features; 4,096 x 2,748 float32 is 45 MB.
 BATCH_ROWS = 4096
-# Rows per record batch when reading the training matrix. With 2,748 int8
-# columns, pyarrow 21 peaks at about 290 MB of buffers at 8,192 rows and
-# 470 MB at 16,384, and reads only about 10 % faster with the larger batch.
-READ_BATCH_ROWS = 8192
-# Features copied per step of the column-to-row transpose. A 64-column tile
-# keeps the source columns in cache while the rows are written.
-TRANSPOSE_TILE = 64
-# Stand-in for a missing value in an int8 matrix; `FeatureMatrix` users turn
-# it back into NaN. NOTE: a file whose int8 features hold -128 as a real
-# value and also have missing values would have both read as missing.
-MISSING_INT8 = -128
 
 
 def open_parquet(path: Path):
@@ -184,117 +173,3 @@ def _batch_matrix(batch, features: list[str]):
     # pandas joins same-typed columns into one 2-D block, which converts
     # several times faster than copying thousands of columns one by one.
     return batch.to_pandas()[features].to_numpy(dtype=np.float32)
-
-
-@dataclass
-class FeatureMatrix:
-    """Selected rows of the feature columns, rows x features, C-contiguous.
-
-    `values` is int8 when every feature column is int8 (Numerai's files),
-    else float32. `missing_code` is the int8 value that marks a missing cell,
-    or None when the file had no missing values or `values` is float32.
-    """
-
-    values: "object"  # numpy array, rows x features
-    missing_code: int | None = None
-
-
-def read_feature_matrix(
-    path: Path,
-    features: list[str],
-    positions,
-    *,
-    batch_rows: int = READ_BATCH_ROWS,
-    cancel: threading.Event | None = None,
-) -> FeatureMatrix:
-    """Read rows `positions` (ascending row numbers) of `features` in one pass.
-
-    Row groups without a selected row are skipped. Raises `Cancelled` between
-    record batches when `cancel` is set, and `DataError` for a corrupt file.
-    """
-    import numpy as np
-    import pyarrow as pa
-
-    parquet_file = open_parquet(path)
-    require_columns(parquet_file, path, features)
-    positions = np.asarray(positions, dtype=np.int64)
-    int8 = _all_int8(parquet_file, features)
-    matrix = FeatureMatrix(
-        np.empty((len(positions), len(features)), np.int8 if int8 else np.float32)
-    )
-    filled = 0
-    group_start = 0
-    try:
-        for group in range(parquet_file.metadata.num_row_groups):
-            group_end = group_start + parquet_file.metadata.row_group(group).num_rows
-            if filled < len(positions) and positions[filled] < group_end:
-                batches = parquet_file.iter_batches(
-                    batch_size=batch_rows, row_groups=[group], columns=features
-                )
-                filled = _fill_from_batches(
-                    matrix, batches, features, positions, filled, group_start, cancel
-                )
-            group_start = group_end
-    except (pa.ArrowException, OSError) as error:
-        raise _corrupt(Path(path), error) from None
-    finally:
-        # mimalloc, pyarrow's default pool, keeps freed batch buffers mapped.
-        pa.default_memory_pool().release_unused()
-    if filled != len(positions):
-        raise _corrupt(Path(path), ValueError("fewer rows than its metadata states"))
-    return matrix
-
-
-def _all_int8(parquet_file, features: list[str]) -> bool:
-    import pyarrow as pa
-
-    schema = parquet_file.schema_arrow
-    return all(pa.types.is_int8(schema.field(name).type) for name in features)
-
-
-def _fill_from_batches(
-    matrix: FeatureMatrix, batches, features, positions, filled, first_row, cancel
-) -> int:
-    """Copy the selected rows of `batches` into `matrix`; return rows filled so far."""
-    import numpy as np
-
-    for batch in batches:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled("Reading the data was cancelled.")
-        end = first_row + batch.num_rows
-        stop = filled + int(np.searchsorted(positions[filled:], end, side="left"))
-        if stop > filled:
-            local = positions[filled:stop] - first_row
-            if len(local) == batch.num_rows:
-                local = None  # every row of the batch is selected
-            _copy_rows(matrix, batch, features, local, matrix.values[filled:stop])
-        filled = stop
-        first_row = end
-    return filled
-
-
-def _copy_rows(matrix: FeatureMatrix, batch, features, local, out) -> None:
-    """Write the batch's rows `local` (all when None), in `features` order, into `out`.
-
-    Arrow stores columns, the matrix stores rows, so the copy transposes a
-    tile of `TRANSPOSE_TILE` columns at a time.
-    """
-    import numpy as np
-
-    index = {name: i for i, name in enumerate(batch.schema.names)}
-    columns = [_column_values(matrix, batch.column(index[name])) for name in features]
-    for start in range(0, len(columns), TRANSPOSE_TILE):
-        tile = np.stack(columns[start : start + TRANSPOSE_TILE])
-        if local is not None:
-            tile = tile[:, local]
-        out[:, start : start + TRANSPOSE_TILE] = tile.T
-
-
-def _column_values(matrix: FeatureMatrix, column):
-    """Return a column as numpy, int8 nulls replaced by `MISSING_INT8`."""
-    import pyarrow.compute as pc
-
-    if matrix.values.dtype.itemsize == 1 and column.null_count:
-        matrix.missing_code = MISSING_INT8
-        column = pc.fill_null(column, MISSING_INT8)
-    return column.to_numpy(zero_copy_only=False)

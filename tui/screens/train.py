@@ -144,16 +144,17 @@ path of a pickle you made elsewhere and choose *Use this pickle*.
         button.focus()
 
     def _show_result(self, result) -> None:
+        from core.summaries import training_warnings
+
         metrics = result.metrics
         self.query_one("#curve", LinePlot).display = False
         name = self.session.pickle_path.name if self.session.pickle_path else "?"
+        warnings = "".join(f"\n! {text}" for text in training_warnings(result))
         if metrics is None:
-            self.query_one("#scores", Static).update(
-                f"No validation eras. Pickle: {name}"
-            )
+            self.query_one("#scores", Static).update(f"Pickle: {name}{warnings}")
             return
         self.query_one("#scores", Static).update(
-            f"Validation: {metrics_summary(metrics)}.\nPickle: {name}"
+            f"Validation: {metrics_summary(metrics)}.\nPickle: {name}{warnings}"
         )
         self.query_one(".plots").display = True
         self.query_one("#per-era", LinePlot).set_values(list(metrics.per_era_corr))
