@@ -78,6 +78,8 @@ def demo_environment(
         yield Environment(
             api_url=server.url,
             data_dir=paths.cache_dir() / "demo" / "downloads",
-            local_data_dir=Path(local_data_dir).expanduser() if local_data_dir else None,
+            local_data_dir=Path(local_data_dir).expanduser()
+            if local_data_dir
+            else None,
             demo=True,
         )

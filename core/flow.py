@@ -68,7 +68,11 @@ def _keys_step(session: WizardSession, echo: Echo) -> None:
         )
     result = session.connect(found.keys.public_id, found.keys.secret_key, save=False)
     scopes = ", ".join(result.account.scopes) or "none"
-    _line(echo, Step.KEYS, f"{result.account.username} via {found.source} keys (scopes: {scopes})")
+    _line(
+        echo,
+        Step.KEYS,
+        f"{result.account.username} via {found.source} keys (scopes: {scopes})",
+    )
 
 
 def _enable_step(session: WizardSession, options: RunOptions, echo: Echo) -> None:
@@ -109,7 +113,9 @@ def _data_step(session: WizardSession, options: RunOptions, echo: Echo) -> None:
     versions = session.data_versions()
     version = options.data_version or (versions[0] if versions else None)
     if version is None:
-        raise WizardError("No data version is available.", "Check --data-dir or the API address.")
+        raise WizardError(
+            "No data version is available.", "Check --data-dir or the API address."
+        )
     if options.trees is not None:
         session.params["n_estimators"] = options.trees
     session.choose_data(version, options.feature_set, options.preset)
@@ -123,7 +129,9 @@ def _data_step(session: WizardSession, options: RunOptions, echo: Echo) -> None:
     )
 
 
-def _train_step(session: WizardSession, options: RunOptions, echo: Echo, cancel) -> None:
+def _train_step(
+    session: WizardSession, options: RunOptions, echo: Echo, cancel
+) -> None:
     if options.pickle:
         path = session.use_pickle(options.pickle)
         _line(echo, Step.TRAIN, f"skipped: using {path}")
@@ -143,10 +151,15 @@ def _sandbox_step(session: WizardSession, echo: Echo, cancel) -> None:
     _line(echo, Step.SANDBOX, report_summary(report))
     if report.verdict == "fail":
         first = report.reasons[0]
-        raise WizardError(f"The sandbox rejected the pickle: {first.message}", "Fix it before uploading.")
+        raise WizardError(
+            f"The sandbox rejected the pickle: {first.message}",
+            "Fix it before uploading.",
+        )
 
 
-def _upload_step(session: WizardSession, options: RunOptions, echo: Echo, cancel) -> str:
+def _upload_step(
+    session: WizardSession, options: RunOptions, echo: Echo, cancel
+) -> str:
     from core.upload import describe_status
 
     version, image = session.upload_choices()

@@ -39,7 +39,9 @@ class RedactingFilter(logging.Filter):
         record.msg = message
         record.args = None
         if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = redact(
+                logging.Formatter().formatException(record.exc_info)
+            )
             record.exc_info = None
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)

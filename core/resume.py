@@ -73,4 +73,6 @@ def _pickle_still_there(session) -> bool:
 def _notice(done: list[str], step: Step) -> str:
     if not done:
         return ""
-    return f"Resuming at step {step.value} ({step.title}): {', '.join(done)} remembered."
+    return (
+        f"Resuming at step {step.value} ({step.title}): {', '.join(done)} remembered."
+    )

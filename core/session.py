@@ -42,7 +42,10 @@ def check_pickle_path(path: str | Path) -> Path:
     """Return the absolute path of an existing, non-empty file, or raise `StepError`."""
     pickle_path = Path(path).expanduser().resolve()
     if pickle_path.is_dir():
-        raise StepError(f"{pickle_path} is a folder, not a pickle file.", "Give the path of a .pkl file.")
+        raise StepError(
+            f"{pickle_path} is a folder, not a pickle file.",
+            "Give the path of a .pkl file.",
+        )
     if not pickle_path.is_file():
         raise StepError(f"No file at {pickle_path}.", "Give the path of a .pkl file.")
     if pickle_path.stat().st_size == 0:
@@ -249,12 +252,17 @@ class WizardSession:
 
         folder = self.version_dir(version)
         features_json = folder / "features.json"
-        features = features_of_set(read_feature_sets(features_json), feature_set, features_json)
+        features = features_of_set(
+            read_feature_sets(features_json), feature_set, features_json
+        )
         rows = self._train_rows(version, folder)
         if rows is None:
             rows = PUBLISHED_TRAIN_ROWS.get(version, PUBLISHED_TRAIN_ROWS["v5.2"])
         return estimate_resources(
-            rows, len(features), params or self.training_params(), era_step=self.era_step
+            rows,
+            len(features),
+            params or self.training_params(),
+            era_step=self.era_step,
         )
 
     def _train_rows(self, version: str, folder: Path) -> int | None:
@@ -288,20 +296,29 @@ class WizardSession:
         self._save()
         self.step_states[Step.DATA] = StepState.DONE
 
-    def prepare_data(self, progress=None, cancel: threading.Event | None = None) -> Path:
+    def prepare_data(
+        self, progress=None, cancel: threading.Event | None = None
+    ) -> Path:
         """Download the chosen version's files unless they are already complete."""
         self._require(Step.DATA, self.data_version is not None)
         self._fetch(self.data_version, list(DATA_FILES), progress, cancel)
         return self.version_dir(self.data_version)
 
-    def _fetch(self, version: str, names: list[str], progress=None, cancel=None) -> None:
+    def _fetch(
+        self, version: str, names: list[str], progress=None, cancel=None
+    ) -> None:
         if self.env.local_data_dir is not None:
             return
         from core.data.download import fetch_version_files
 
         self._require(Step.KEYS, self.client is not None)
         fetch_version_files(
-            self.client, version, names, self.env.data_dir, progress=progress, cancel=cancel
+            self.client,
+            version,
+            names,
+            self.env.data_dir,
+            progress=progress,
+            cancel=cancel,
         )
 
     # Training --------------------------------------------------------------
@@ -420,7 +437,9 @@ class WizardSession:
         from core.upload import choose_data_version, choose_docker_image
 
         self._require(Step.KEYS, self.client is not None)
-        version = choose_data_version(self.client.data_versions(), self._trained_version())
+        version = choose_data_version(
+            self.client.data_versions(), self._trained_version()
+        )
         image = choose_docker_image(self.client.docker_images(), self.pickle_python())
         return version, image
 
@@ -438,7 +457,9 @@ class WizardSession:
 
         self._require(Step.ENABLE, self.slot is not None)
         self._require(Step.TRAIN, self.pickle_path is not None)
-        self._require(Step.SANDBOX, self.report is not None and self.report.verdict != "fail")
+        self._require(
+            Step.SANDBOX, self.report is not None and self.report.verdict != "fail"
+        )
         version, image = self.upload_choices()
         try:
             upload_id = upload_pickle(

@@ -80,7 +80,11 @@ def training_warnings(result: Any) -> list[str]:
     if importance is not None and int(importance().sum()) == 0:
         params = getattr(result, "params", {}) or {}
         leaf_rows = params.get("min_data_in_leaf") or params.get("min_child_samples")
-        cause = f" (min_data_in_leaf {leaf_rows:,} on {result.train_rows:,} rows)" if leaf_rows else ""
+        cause = (
+            f" (min_data_in_leaf {leaf_rows:,} on {result.train_rows:,} rows)"
+            if leaf_rows
+            else ""
+        )
         warnings.append(
             "The model made no split, so it predicts one constant value"
             f"{cause}. Lower min_data_in_leaf or train on more rows."

@@ -18,7 +18,11 @@ def loaded_modules(statement: str) -> set[str]:
     """Run `statement` in a fresh interpreter and return the top-level modules loaded."""
     code = f"{statement}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
@@ -54,7 +58,17 @@ def test_core_sources_name_no_ui_package():
 
 @pytest.mark.parametrize(
     "module",
-    ["core.session", "core.flow", "core.keys", "core.api", "core.enable", "core.state", "core.resume", "core.upload", "tui.cli"],
+    [
+        "core.session",
+        "core.flow",
+        "core.keys",
+        "core.api",
+        "core.enable",
+        "core.state",
+        "core.resume",
+        "core.upload",
+        "tui.cli",
+    ],
 )
 def test_light_modules_leave_heavy_unloaded(module):
     loaded = loaded_modules(f"import {module}")

@@ -6,13 +6,20 @@ import pytest
 
 from core.demo import DEMO_MODEL
 from core.demo.server import StandInServer
-from core.upload import choose_data_version, choose_docker_image, poll_upload_status, upload_pickle
+from core.upload import (
+    choose_data_version,
+    choose_docker_image,
+    poll_upload_status,
+    upload_pickle,
+)
 from tests.pickle_support import predict_pickle
 
 
 @pytest.fixture
 def running_standin(tmp_path):
-    with StandInServer(tmp_path / "data", validation_seconds=0, run_pickles=True) as server:
+    with StandInServer(
+        tmp_path / "data", validation_seconds=0, run_pickles=True
+    ) as server:
         yield server
 
 
@@ -26,20 +33,26 @@ def upload_and_wait(server, client, path):
     upload_id = upload_pickle(
         client, path, model.id, data_version_id=version.id, docker_image_id=image.id
     )
-    return poll_upload_status(client, model.id, upload_id=upload_id, interval=0.2, timeout=60)
+    return poll_upload_status(
+        client, model.id, upload_id=upload_id, interval=0.2, timeout=60
+    )
 
 
 @pytest.fixture
 def running_client(running_standin, demo_keys):
     from core.api import NumeraiClient
 
-    client = NumeraiClient(demo_keys, running_standin.url, timeout=10.0, retries=1, backoff=0.01)
+    client = NumeraiClient(
+        demo_keys, running_standin.url, timeout=10.0, retries=1, backoff=0.01
+    )
     yield client
     client.close()
 
 
 def test_callable_pickle_validates(running_standin, running_client, tmp_path):
-    info = upload_and_wait(running_standin, running_client, predict_pickle(tmp_path / "good.pkl"))
+    info = upload_and_wait(
+        running_standin, running_client, predict_pickle(tmp_path / "good.pkl")
+    )
     assert info.validation_status == "success"
 
 

@@ -15,7 +15,9 @@ from core.demo import DEMO_MODEL, DEMO_PUBLIC_ID, DEMO_SECRET_KEY
 WIZARD = [sys.executable, "-c", "from tui.cli import main; main()"]
 
 
-def run_wizard(*args: str, env_extra: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+def run_wizard(
+    *args: str, env_extra: dict | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.update(env_extra or {})
     return subprocess.run(
@@ -28,9 +30,13 @@ def run_wizard(*args: str, env_extra: dict | None = None, timeout: float = 240) 
     )
 
 
-def run_with_demo_keys(api_url: str, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+def run_with_demo_keys(
+    api_url: str, *args: str, timeout: float = 240
+) -> subprocess.CompletedProcess:
     keys = {"NUMERAI_PUBLIC_ID": DEMO_PUBLIC_ID, "NUMERAI_SECRET_KEY": DEMO_SECRET_KEY}
-    return run_wizard("run", "--api-url", api_url, *args, env_extra=keys, timeout=timeout)
+    return run_wizard(
+        "run", "--api-url", api_url, *args, env_extra=keys, timeout=timeout
+    )
 
 
 def python_image_name() -> str:
@@ -74,7 +80,10 @@ def test_headless_run_bad_keys_one_line(data_standin):
         "--api-url",
         data_standin.url,
         "--yes",
-        env_extra={"NUMERAI_PUBLIC_ID": DEMO_PUBLIC_ID, "NUMERAI_SECRET_KEY": wrong_secret},
+        env_extra={
+            "NUMERAI_PUBLIC_ID": DEMO_PUBLIC_ID,
+            "NUMERAI_SECRET_KEY": wrong_secret,
+        },
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -151,7 +160,9 @@ def test_headless_run_uploads_refused_says_where(data_standin):
 
 def test_headless_run_trains_from_data_dir(standin, synthetic_root):
     # This stand-in serves no dataset files, so any data request would fail.
-    result = run_with_demo_keys(standin.url, "--yes", "--data-dir", str(synthetic_root / "v5.2"))
+    result = run_with_demo_keys(
+        standin.url, "--yes", "--data-dir", str(synthetic_root / "v5.2")
+    )
     assert result.returncode == 0, result.stderr
     assert "[3/6] Data and features: v5.2" in result.stdout
     created = [u for u in standin.store.uploads.values() if u.created]

@@ -165,6 +165,8 @@ def test_secret_in_public_field_never_shown(public_field, caplog):
     assert SECRET not in error.one_line()
     assert SECRET.lower() not in error.one_line()
 
-    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "typed %s", (public_field,), None)
+    record = logging.LogRecord(
+        "t", logging.ERROR, __file__, 1, "typed %s", (public_field,), None
+    )
     RedactingFilter().filter(record)
     assert SECRET not in record.getMessage()

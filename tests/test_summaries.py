@@ -24,7 +24,13 @@ def test_format_seconds(seconds, text):
 
 @pytest.mark.parametrize(
     ("count", "text"),
-    [(512, "512 B"), (1536, "1.5 KiB"), (4 * 2**30, "4.0 GiB"), (3 * 2**40, "3072.0 GiB"), (None, "?")],
+    [
+        (512, "512 B"),
+        (1536, "1.5 KiB"),
+        (4 * 2**30, "4.0 GiB"),
+        (3 * 2**40, "3072.0 GiB"),
+        (None, "?"),
+    ],
 )
 def test_format_bytes(count, text):
     assert format_bytes(count) == text
@@ -50,5 +56,7 @@ def test_normal_model_not_warned(synthetic_root):
     from core.presets import preset_params
     from core.summaries import training_warnings
 
-    config = TrainConfig(synthetic_root / "v5.2", "small", preset_params("quick", {"n_estimators": 5}))
+    config = TrainConfig(
+        synthetic_root / "v5.2", "small", preset_params("quick", {"n_estimators": 5})
+    )
     assert training_warnings(train_model(config)) == []

@@ -181,8 +181,14 @@ def test_secret_never_in_output_or_logs(standin, pickle_file):
 def test_sandbox_fail_blocks_upload(standin, tmp_path):
     bad = predict_pickle(tmp_path / "dict.pkl", callable_model=False)
     result = run_cli(
-        bad, "--model", DEMO_MODEL, "--yes", "--api-url", standin.url,
-        env=keys_env(), sandbox=True,
+        bad,
+        "--model",
+        DEMO_MODEL,
+        "--yes",
+        "--api-url",
+        standin.url,
+        env=keys_env(),
+        sandbox=True,
     )
     assert result.exit_code == 1
     assert "sandbox rejected" in result.output
@@ -192,8 +198,14 @@ def test_sandbox_fail_blocks_upload(standin, tmp_path):
 def test_sandbox_pass_then_upload(standin, tmp_path):
     good = predict_pickle(tmp_path / "good.pkl")
     result = run_cli(
-        good, "--model", DEMO_MODEL, "--yes", "--api-url", standin.url,
-        env=keys_env(), sandbox=True,
+        good,
+        "--model",
+        DEMO_MODEL,
+        "--yes",
+        "--api-url",
+        standin.url,
+        env=keys_env(),
+        sandbox=True,
     )
     assert result.exit_code == 0, result.output
     assert "Sandbox: PASS" in result.output or "Sandbox: WARN" in result.output

@@ -35,15 +35,23 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
-@click.option("--demo", is_flag=True, help="Run against a local stand-in of Numerai's API with synthetic data.")
-@click.option("--api-url", metavar="URL", help="Numerai API address (default: the real API).")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Run against a local stand-in of Numerai's API with synthetic data.",
+)
+@click.option(
+    "--api-url", metavar="URL", help="Numerai API address (default: the real API)."
+)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=str),
     help="Train from Numerai-format files already in DIR instead of downloading.",
 )
 @click.pass_context
-def main(ctx: click.Context, demo: bool, api_url: str | None, data_dir: str | None) -> None:
+def main(
+    ctx: click.Context, demo: bool, api_url: str | None, data_dir: str | None
+) -> None:
     """Put a Numerai model on autopilot with Model Uploads.
 
     Without a subcommand, starts the interactive wizard.

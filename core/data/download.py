@@ -290,5 +290,7 @@ def fetch_version_files(
             "Choose another data version.",
         )
     present = [name for name in wanted if name in available]
-    download_files(client.dataset_url, present, dest_dir, progress=progress, cancel=cancel)
+    download_files(
+        client.dataset_url, present, dest_dir, progress=progress, cancel=cancel
+    )
     return Path(dest_dir) / version

@@ -24,7 +24,9 @@ def _range(session, url: str, header: str) -> bytes:
     response = session.get(url, headers={"Range": header}, timeout=TIMEOUT_S)
     response.raise_for_status()
     if response.status_code != 206:
-        raise ValueError(f"server ignored the Range header (HTTP {response.status_code})")
+        raise ValueError(
+            f"server ignored the Range header (HTTP {response.status_code})"
+        )
     return response.content
 
 
@@ -44,5 +46,7 @@ def remote_parquet_rows(url: str) -> int | None:
         metadata = pq.read_metadata(pa.BufferReader(MAGIC + footer))
         return metadata.num_rows
     except (requests.RequestException, ValueError, OSError, pa.ArrowException) as error:
-        log.info("could not read the parquet footer at %s: %s", url.split("?")[0], error)
+        log.info(
+            "could not read the parquet footer at %s: %s", url.split("?")[0], error
+        )
         return None

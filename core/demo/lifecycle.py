@@ -38,10 +38,14 @@ def check_pickle(path: Path) -> tuple[bool, str]:
     return True, ""
 
 
-SEGFAULT = "Segmentation fault! Ensure python and library versions match our environment."
+SEGFAULT = (
+    "Segmentation fault! Ensure python and library versions match our environment."
+)
 
 
-def start_runner_validation(record: PickleRecord, path: Path, python: str, live: Path | None) -> bool:
+def start_runner_validation(
+    record: PickleRecord, path: Path, python: str, live: Path | None
+) -> bool:
     """Run the pickle in the sandbox for `python` in a thread; False when no runner is ready.
 
     The outcome replaces `record.valid` and `record.failure_description`,
@@ -50,7 +54,11 @@ def start_runner_validation(record: PickleRecord, path: Path, python: str, live:
     from core.sandbox import envs
 
     if envs.available_env(python) is None:
-        log.info("no ready runner for Python %s; upload %s is only checked statically", python, record.id)
+        log.info(
+            "no ready runner for Python %s; upload %s is only checked statically",
+            python,
+            record.id,
+        )
         return False
     record.running = True
     thread = threading.Thread(
@@ -60,7 +68,9 @@ def start_runner_validation(record: PickleRecord, path: Path, python: str, live:
     return True
 
 
-def _run_validation(record: PickleRecord, path: Path, python: str, live: Path | None) -> None:
+def _run_validation(
+    record: PickleRecord, path: Path, python: str, live: Path | None
+) -> None:
     from core.errors import WizardError
     from core.sandbox import run_sandbox
 

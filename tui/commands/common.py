@@ -19,9 +19,13 @@ def environment_options(command: Callable) -> Callable:
         type=click.Path(file_okay=False),
         help="Train from Numerai-format files already in DIR instead of downloading.",
     )(command)
-    command = click.option("--api-url", metavar="URL", help="Numerai API address.")(command)
+    command = click.option("--api-url", metavar="URL", help="Numerai API address.")(
+        command
+    )
     command = click.option(
-        "--demo", is_flag=True, help="Use a local stand-in of the API with synthetic data."
+        "--demo",
+        is_flag=True,
+        help="Use a local stand-in of the API with synthetic data.",
     )(command)
     return command
 
@@ -32,7 +36,9 @@ def open_environment(demo: bool, api_url: str | None, data_dir: str | None) -> I
     from core.environment import demo_environment, real_environment
 
     if demo and api_url:
-        raise click.UsageError("--demo starts its own API; do not combine it with --api-url.")
+        raise click.UsageError(
+            "--demo starts its own API; do not combine it with --api-url."
+        )
     if demo:
         with demo_environment(data_dir) as env:
             yield env

@@ -76,7 +76,9 @@ means it is ready: Numerai runs it every round from now on.
             f"Data version:  {version.name}\n"
             f"Sandbox:       {verdict}"
         )
-        self.query_one("#next-action", Static).update("\nPress Upload to send it to Numerai.")
+        self.query_one("#next-action", Static).update(
+            "\nPress Upload to send it to Numerai."
+        )
         button = self.query_one("#upload", Button)
         button.disabled = False
         button.focus()
