@@ -46,9 +46,15 @@ READ_BATCH_RETAINED_BYTES = 8192 * 10
 
 # Measured: reading, packing and pushing 150,000 x 2,748 cells took 24.8 s.
 BUILD_SECONDS_PER_CELL = 60e-9
+# Measured: on narrow data the per-feature bin work dominates (18,000 x 150
+# cells took 1.16 s), so the build takes at least this long per feature.
+BUILD_SECONDS_PER_FEATURE = 7e-3
 # Measured time per tree: a fixed part, and per row x sampled feature x level.
-# 100 trees of the example preset on 150,000 x 2,748 took 8.3 s (col-wise).
-TREE_FIXED_SECONDS = 1.5e-3
+# 100 trees of the example preset on 150,000 x 2,748 took 8.3 s (col-wise),
+# and 300 trees on 18,000 x 150 took 1.41 s, most of it the fixed part.
+# NOTE: measured on an idle 2-core machine; LightGBM's threads slow down
+# several times over when other processes keep the cores busy.
+TREE_FIXED_SECONDS = 4e-3
 TREE_SECONDS_PER_CELL_LEVEL = 4e-10
 # Prediction cost per row, per tree, per tree level, on one CPU (conservative).
 PREDICT_SECONDS_PER_NODE = 10e-9
@@ -147,7 +153,10 @@ def _estimate_times(
 ) -> tuple[float, float, int]:
     trees = tree_count(params)
     leaves, levels = _tree_shape(params, rows)
-    load = BUILD_SECONDS_PER_CELL * rows * n_features
+    load = max(
+        BUILD_SECONDS_PER_CELL * rows * n_features,
+        BUILD_SECONDS_PER_FEATURE * n_features,
+    )
     per_tree = (
         TREE_FIXED_SECONDS
         + TREE_SECONDS_PER_CELL_LEVEL
@@ -205,12 +214,20 @@ def estimate_resources(
         fits_machine,
         fits_runner,
     )
-    estimate.warnings = _warnings(estimate)
+    estimate.warnings = _warnings(estimate, params)
     return estimate
 
 
-def _warnings(e: ResourceEstimate) -> list[str]:
+def _warnings(e: ResourceEstimate, params: dict) -> list[str]:
     warnings = []
+    full = lightgbm_params(params)
+    min_in_leaf = int(full.get("min_data_in_leaf", full.get("min_child_samples", 20)))
+    if min_in_leaf * 2 > e.train_rows:
+        warnings.append(
+            f"min_data_in_leaf is {min_in_leaf:,} but there are {e.train_rows:,} training "
+            "rows, so no tree can split and the model predicts one constant value: "
+            "lower min_data_in_leaf or train on more rows."
+        )
     if not e.fits_machine:
         warnings.append(
             f"Training needs about {e.train_peak_bytes / GB:.1f} GB of memory but "

@@ -117,9 +117,12 @@ def export_model(result, out_path: Path) -> ExportedModel:
     manifest = build_manifest(result, sha256, out_path)
     manifest_path = manifest_path_for(out_path)
 
-    paths.atomic_write_bytes(out_path, data)
+    # The model is the participant's work: readable by the owner only.
+    paths.atomic_write_bytes(out_path, data, mode=0o600)
     try:
-        paths.atomic_write_text(manifest_path, json.dumps(manifest, indent=2) + "\n")
+        paths.atomic_write_text(
+            manifest_path, json.dumps(manifest, indent=2) + "\n", mode=0o600
+        )
     except BaseException:
         out_path.unlink(missing_ok=True)
         raise

@@ -53,11 +53,13 @@ def run_upload(
         raise UploadRefused(
             f"Pickle file not found: {request.pickle_path}", "Check the path."
         )
-    report = _sandbox_check(request, echo) if request.run_sandbox else None
     keys = _keys_for(profile)
     client = NumeraiClient(keys, api_url, **(client_options or CLIENT_DEFAULTS))
     account = validate_keys(client)
-    slot = _ready_slot(client, account, request, confirm)
+    status = _find_slot(account, request)
+    # The sandbox runs after the cheap checks and before anything changes.
+    report = _sandbox_check(request, echo) if request.run_sandbox else None
+    slot = _clear_webhook(client, status, request, confirm)
     _ensure_consent(profile, account.username, request.assume_yes, confirm)
 
     manifest = _manifest(request.pickle_path)
@@ -87,13 +89,20 @@ def run_upload(
         f"Uploaded {request.pickle_path.name} to {slot.name} ({image.name}, "
         f"data {version.name}) as upload {upload_id}."
     )
-    info = upload.poll_upload_status(
-        client,
-        slot.id,
-        upload_id=upload_id,
-        interval=request.status_interval,
-        timeout=request.status_timeout,
-    )
+    try:
+        info = upload.poll_upload_status(
+            client,
+            slot.id,
+            upload_id=upload_id,
+            interval=request.status_interval,
+            timeout=request.status_timeout,
+        )
+    except KeyboardInterrupt:
+        echo(
+            f"Stopped waiting for validation; upload {upload_id} is done and "
+            "Numerai validates it anyway."
+        )
+        return upload_id
     echo(upload.describe_status(info))
     if info is not None and (info.validation_status or "").lower() in (
         "failed",
@@ -138,7 +147,7 @@ def _keys_for(profile: str) -> Keys:
     return found.keys
 
 
-def _ready_slot(client, account, request: UploadRequest, confirm):
+def _find_slot(account, request: UploadRequest):
     statuses = enable.check_slots(account)
     status = next((s for s in statuses if s.slot.name == request.model_name), None)
     if status is None:
@@ -150,6 +159,10 @@ def _ready_slot(client, account, request: UploadRequest, confirm):
             f"{account.username}: {names}.",
             "Pass one of those with --model.",
         )
+    return status
+
+
+def _clear_webhook(client, status, request: UploadRequest, confirm):
     if status.needs_webhook_removal:
         warning = enable.webhook_removal_warning(status.slot)
         confirmed = request.remove_webhook or confirm(f"{warning} Remove it?")

@@ -7,6 +7,7 @@ cloudpickle stores them by value, as a notebook's functions are stored.
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -28,7 +29,10 @@ def compile_source(source: str, name: str = "predict"):
     return namespace[name]
 
 
-def write_manifest(path: Path, features=None, python: str = "3.11") -> None:
+def write_manifest(path: Path, features=None, python: str | None = None) -> None:
+    """Write the manifest beside `path`; the Python defaults to this interpreter's."""
+    if python is None:
+        python = f"{sys.version_info.major}.{sys.version_info.minor}"
     manifest = {"python": python, "features": features or FEATURES}
     path.with_name(path.stem + ".manifest.json").write_text(json.dumps(manifest))
 

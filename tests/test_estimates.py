@@ -96,3 +96,13 @@ def test_published_shape_with_features_json(tmp_path):
         "v5.2", "rain", preset_params("quick"), features_json=path
     )
     assert estimate.n_features == 2
+
+
+def test_leaf_size_above_rows_warned():
+    from core.estimates import estimate_resources
+    from core.presets import preset_params
+
+    deep = estimate_resources(18_000, 150, preset_params("deep"))
+    example = estimate_resources(18_000, 150, preset_params("example"))
+    assert any("min_data_in_leaf" in text for text in deep.warnings)
+    assert not any("min_data_in_leaf" in text for text in example.warnings)

@@ -21,6 +21,8 @@ DEMO_SUBTITLE = "demo: stand-in API on 127.0.0.1, synthetic data"
 
 def subtitle_for(env: Environment) -> str:
     """Return the header's subtitle: where the wizard sends its requests."""
+    if env.demo and env.local_data_dir is not None:
+        return f"demo: stand-in API on 127.0.0.1, data from {env.local_data_dir}"
     return DEMO_SUBTITLE if env.demo else env.api_url
 
 
@@ -89,7 +91,9 @@ class WizardApp(App):
                 screen.stop_work()
                 self.call_later(self._exit_when_idle)
 
-        question = "Work is still running. Stop it and quit?"
+        question = getattr(
+            screen, "quit_question", "Work is still running. Stop it and quit?"
+        )
         self.push_screen(
             ConfirmScreen(question, "Stop and quit", "Keep working"), answered
         )

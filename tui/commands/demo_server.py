@@ -22,7 +22,7 @@ import click
 )
 @click.option(
     "--validation-seconds",
-    type=float,
+    type=click.FloatRange(min=0),
     default=1.5,
     show_default=True,
     help="Seconds an upload takes to validate.",
@@ -41,4 +41,10 @@ def demo_server(port: int, data_root: str | None, validation_seconds: float) -> 
         generate_if_missing(root, DEMO_DATA_VERSION)
     else:
         root = Path(data_root)
+        if not any(root.glob("v*/train.parquet")):
+            click.echo(
+                f"Warning: {root} has no vX.Y/train.parquet, so clients will find "
+                "no data version to train on.",
+                err=True,
+            )
     sys.exit(serve(port, root, validation_seconds))

@@ -116,6 +116,8 @@ the time and memory of a prediction in Numerai's runner (1 CPU, 4 GB,
             self.query_one("#estimate", Static).update(
                 "Escape goes back; Re-enter this step to retry."
             )
+        elif task in ("feature-sets", "estimate"):
+            self.query_one("#estimate", Static).update("")
 
     def _show_versions(self, versions: list[str]) -> None:
         select = self.query_one("#version", Select)

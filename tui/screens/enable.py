@@ -54,7 +54,8 @@ own cloud or with your own daily job instead.
         super().on_screen_resume()
         self.show_slots()
 
-    def show_slots(self) -> None:
+    def show_slots(self, highlight: str | None = None) -> None:
+        """List the slots, highlighting `highlight`, else the last chosen or first ready one."""
         from core.enable import DISCLOSURE
 
         slots = self.query_one("#slots", OptionList)
@@ -75,6 +76,8 @@ own cloud or with your own daily job instead.
         names = [s.slot.name for s in statuses]
         ready = [s.slot.name for s in statuses if s.ready]
         preferred = chosen if chosen in names else (ready[0] if ready else names[0])
+        if highlight in names:
+            preferred = highlight
         slots.highlighted = names.index(preferred)
         needs_consent = self.session.disclosure_needed()
         self.query_one("#disclosure", Static).update(
@@ -158,7 +161,7 @@ own cloud or with your own daily job instead.
     @work(thread=True, exclusive=True, exit_on_error=False, name="webhook")
     def remove_webhook(self, name: str) -> None:
         self.session.remove_webhook(name, confirmed=True)
-        self.post_message(WorkFinished("webhook"))
+        self.post_message(WorkFinished("webhook", name))
 
     @on(Button.Pressed, "#recheck")
     def recheck(self) -> None:
@@ -171,6 +174,7 @@ own cloud or with your own daily job instead.
         self.post_message(WorkFinished("recheck"))
 
     def on_work_finished(self, message: WorkFinished) -> None:
-        self.show_slots()
+        self.clear_error()
+        self.show_slots(highlight=message.result)
         if message.task == "webhook":
-            self.notify("Webhook removed; the slot can take an upload now.")
+            self.notify(f"Webhook removed: {message.result} can take an upload now.")

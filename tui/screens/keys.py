@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from core.keys import PUBLIC_ID_LENGTH
 from core.steps import Step
 from tui.messages import WorkFinished
 from tui.screens.base import StepScreen
@@ -130,7 +131,13 @@ Pasting `PUBLIC$SECRET` into either field works: the wizard splits it.
         self.query_one("#result", Static).update("")
         self.query_one("#check", Button).disabled = False
         self.query_one("#continue", Button).disabled = True
-        self.query_one("#secret-key", Input).focus()
+        public_id = self.query_one("#public-id", Input)
+        # A value this long may contain the secret: do not leave it on screen.
+        if len(public_id.value.strip()) > PUBLIC_ID_LENGTH:
+            public_id.value = ""
+            public_id.focus()
+        else:
+            self.query_one("#secret-key", Input).focus()
 
     @on(Button.Pressed, "#continue")
     def continue_(self) -> None:

@@ -87,6 +87,15 @@ shows the child's resident memory against the 4 GB limit.
         self.cancel_event.clear()
         self.query_one("#run", Button).disabled = True
         self.query_one("#continue", Button).disabled = True
+        for widget_id in (
+            "#verdict",
+            "#reasons",
+            "#resources",
+            "#compatibility",
+            "#modules",
+        ):
+            self.query_one(widget_id, Static).update("")
+        self.query_one("#memory", LinePlot).display = False
         self.query_one(WorkProgress).start("Starting the sandbox… (press c to stop)")
         self.run_report()
 

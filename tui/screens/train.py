@@ -177,6 +177,8 @@ path of a pickle you made elsewhere and choose *Use this pickle*.
         if not self.attempt(self.session.use_pickle, Path(path)):
             return
         self.query_one(".plots").display = False
+        self.query_one("#curve", LinePlot).display = False
+        self.query_one(WorkProgress).display = False
         self._show_pickle()
         self.post_message(WorkFinished("use-pickle"))
 
@@ -188,6 +190,7 @@ path of a pickle you made elsewhere and choose *Use this pickle*.
     def after_failure(self, task: str) -> None:
         self._set_running(False)
         self.query_one(WorkProgress).display = False
+        self.query_one("#curve", LinePlot).display = False
 
     def _set_running(self, running: bool) -> None:
         for button_id in ("#train", "#use-pickle"):

@@ -133,6 +133,16 @@ means it is ready: Numerai runs it every round from now on.
         else:
             self._show_status(payload, final=False)
 
+    @property
+    def quit_question(self) -> str:
+        """Return the question Ctrl+Q asks while this screen's work runs."""
+        if self.session.upload_id:
+            return (
+                "The upload is done; only the wait for Numerai's validation is "
+                "running. Stop waiting and quit? The status can be checked later."
+            )
+        return "The upload is still running. Stop it and quit? Nothing is registered."
+
     def _uploaded(self, upload_id: str) -> None:
         self.query_one("#next-action", Static).update("")
         self.query_one(WorkProgress).finish(
