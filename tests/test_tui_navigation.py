@@ -124,6 +124,51 @@ async def test_quit_during_training_cancels(session):
     assert not list(paths.state_dir().glob("models/*"))
 
 
+async def test_second_ctrl_q_stops_work(session):
+    """Ctrl+Q on the quit question answers yes: training is cancelled, not abandoned."""
+    from core import paths
+
+    prepare_through_data(session)
+    session.params = dict(LONG_TRAINING)
+    app = WizardApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.show_step(Step.TRAIN)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.click("#train")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert screen.cancel_event.is_set()
+    assert session.train_result is None
+    assert not list(paths.state_dir().glob("models/*"))
+
+
+async def test_help_then_ctrl_q_asks(session):
+    """Ctrl+Q with help open over running work still asks before quitting."""
+    prepare_through_data(session)
+    session.params = dict(LONG_TRAINING)
+    app = WizardApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.show_step(Step.TRAIN)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.click("#train")
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert screen.busy
+        await pilot.press("y")
+        await settle(pilot)
+    assert screen.cancel_event.is_set()
+
+
 async def test_keep_working_answer_continues(session):
     """No to the quit question leaves training running; `c` then cancels it."""
     prepare_through_data(session)

@@ -81,22 +81,29 @@ class WizardApp(App):
     async def action_quit_wizard(self) -> None:
         from tui.screens.modals import ConfirmScreen
 
-        screen = self.screen
-        if not getattr(screen, "busy", False):
-            self.exit(return_code=getattr(screen, "exit_code", 0))
+        # A dialog may be open above the step whose work is running.
+        busy = next(
+            (s for s in reversed(self.screen_stack) if getattr(s, "busy", False)), None
+        )
+        if busy is None:
+            self.exit(return_code=getattr(self.screen, "exit_code", 0))
+            return
+        if getattr(self.screen, "asks_to_quit", False):
+            # Ctrl+Q pressed again on the question: take it as the answer yes.
+            self.screen.dismiss(True)
             return
 
         def answered(stop: bool | None) -> None:
             if stop:
-                screen.stop_work()
+                busy.stop_work()
                 self.call_later(self._exit_when_idle)
 
         question = getattr(
-            screen, "quit_question", "Work is still running. Stop it and quit?"
+            busy, "quit_question", "Work is still running. Stop it and quit?"
         )
-        self.push_screen(
-            ConfirmScreen(question, "Stop and quit", "Keep working"), answered
-        )
+        dialog = ConfirmScreen(question, "Stop and quit", "Keep working")
+        dialog.asks_to_quit = True
+        self.push_screen(dialog, answered)
 
     async def _exit_when_idle(self) -> None:
         """Exit once every worker has ended (a cancelled one raises, as expected)."""

@@ -38,6 +38,9 @@ class HelpScreen(ModalScreen[None]):
 class ConfirmScreen(ModalScreen[bool]):
     """A question with Yes and No; Escape answers No."""
 
+    # True for the question Ctrl+Q asks, so that a second Ctrl+Q answers yes.
+    asks_to_quit = False
+
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes"),
