@@ -5,29 +5,13 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from textual.worker import WorkerFailed
 
 from core.demo import DEMO_MODEL, DEMO_PUBLIC_ID, DEMO_SECRET_KEY
 from core.environment import Environment
 from core.session import WizardSession
 from core.steps import Step, StepState
+from tests.tui_support import settle
 from tui.app import WizardApp
-
-
-async def settle(pilot, rounds: int = 40) -> None:
-    """Wait until no worker runs and the message queue is empty.
-
-    A worker that failed raises `WorkerFailed` here until Textual drops it
-    from its manager; the screen shows that failure, and tests check it there.
-    """
-    for _ in range(rounds):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerFailed:
-            pass
-        await pilot.pause()
-        if not any(worker.is_running for worker in pilot.app.workers):
-            return
 
 
 def make_app(standin, tmp_path) -> WizardApp:

@@ -175,37 +175,17 @@ def train(
         )
     if preset not in PRESETS:
         _fail(f"Unknown preset {preset!r}.", f"Choose one of: {', '.join(PRESETS)}.")
+    options = (data_version, feature_set, preset, trees, era_step, target, out_path)
     data_dir = data_dir or _parent_data_dir(ctx)
     if data_dir is not None:
-        _train_command(
-            ctx,
-            data_dir,
-            data_version,
-            feature_set,
-            preset,
-            trees,
-            era_step,
-            target,
-            out_path,
-        )
+        _train_command(ctx, data_dir, *options)
         return
 
     from tui.commands.common import open_environment
 
     try:
         with open_environment(demo, api_url, None) as env:
-            downloaded = _download(env, data_version)
-            _train_command(
-                ctx,
-                downloaded,
-                data_version,
-                feature_set,
-                preset,
-                trees,
-                era_step,
-                target,
-                out_path,
-            )
+            _train_command(ctx, _download(env, data_version), *options)
     except WizardError as error:
         _fail(error.message, error.hint)
 
