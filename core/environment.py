@@ -1,4 +1,4 @@
-"""Where the wizard talks to and where its data comes from.
+"""The API address the wizard talks to and the folders its data comes from.
 
 Demo and real use differ only here: the demo starts the stand-in API on
 127.0.0.1 with Numerai-shaped synthetic files behind its dataset URLs, and

@@ -1,4 +1,4 @@
-"""Where a restarted wizard picks up: the first step that still needs doing.
+"""Resume point of a restarted wizard: the first step that still needs doing.
 
 Runs after the keys are validated, because every later step depends on the
 account. Remembered choices are re-applied only while they still hold: the

@@ -1,4 +1,4 @@
-"""What the wizard remembers between runs: choices, results and consent.
+"""State remembered between runs: choices, results and consent.
 
 Stored as JSON in the user state directory and written atomically. Nothing
 secret goes here; keys live in `core.keys`.

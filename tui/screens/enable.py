@@ -75,9 +75,14 @@ own cloud or with your own daily job instead.
         )
         names = [s.slot.name for s in statuses]
         ready = [s.slot.name for s in statuses if s.ready]
-        preferred = chosen if chosen in names else (ready[0] if ready else names[0])
         if highlight in names:
             preferred = highlight
+        elif chosen in names:
+            preferred = chosen
+        elif ready:
+            preferred = ready[0]
+        else:
+            preferred = names[0]
         slots.highlighted = names.index(preferred)
         needs_consent = self.session.disclosure_needed()
         self.query_one("#disclosure", Static).update(
